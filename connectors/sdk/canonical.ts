@@ -44,7 +44,13 @@ export interface CanonicalInstrument {
   updatedAt: string | null;
 }
 
-export interface FieldProblem { ref: string; field: string; reason: string }
+export interface FieldProblem {
+  ref: string;
+  field: string;
+  reason: string;
+  /** the record's local id when it could be read, so the hub keeps its previous version */
+  localId?: string;
+}
 
 export type NormalizeResult =
   | { ok: true; instrument: CanonicalInstrument }
@@ -201,7 +207,9 @@ export function normalizeRecord(record: SourceRecord, defaults: NormalizeDefault
   const email = text(v.contact_email);
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) problem('contact_email', `not an e-mail address: "${email}"`);
 
-  if (problems.length > 0 || !localId || !name || !instrumentClass || !institutionName) return { ok: false, problems };
+  if (problems.length > 0 || !localId || !name || !instrumentClass || !institutionName) {
+    return { ok: false, problems: localId ? problems.map((p) => ({ ...p, localId })) : problems };
+  }
   return {
     ok: true,
     instrument: {

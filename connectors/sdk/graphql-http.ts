@@ -1,0 +1,130 @@
+/**
+ * A minimal node:http front for Apollo Server, shared by connector subgraphs, hub subgraphs
+ * and the gateway: one port serves `/graphql` plus a few plain JSON routes (harvest, health),
+ * and the Apollo instance behind `/graphql` can be swapped without closing the port, which is
+ * how the catalog follows the source registry.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export type JsonRoute = (url: URL, request: http.IncomingMessage) => Promise<unknown>;
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface GraphqlHttpOptions<TContext extends BaseContext> {
+  port?: number;
+  host?: string;
+  /** the Apollo instance serving /graphql; `setApollo` swaps it later */
+  apollo: ApolloServer<TContext>;
+  context: (request: http.IncomingMessage) => Promise<TContext>;
+  routes?: Record<string, JsonRoute>;
+  /** largest accepted request body, bytes */
+  maxBodyBytes?: number;
+}
+
+export interface GraphqlHttpServer<TContext extends BaseContext> {
+  url: string;
+  port: number;
+  setApollo(apollo: ApolloServer<TContext>): void;
+  close(): Promise<void>;
+}
+
+function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, `request body larger than ${limit} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+export async function serveGraphqlHttp<TContext extends BaseContext>(options: GraphqlHttpOptions<TContext>): Promise<GraphqlHttpServer<TContext>> {
+  let apollo = options.apollo;
+  const maxBody = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const server = http.createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (!response.headersSent) sendJson(response, status, { error: error instanceof Error ? error.message : String(error) });
+      else response.end();
+    });
+  });
+  // keep-alive so the gateway's many small fetches reuse sockets
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      sendJson(response, 200, await route(url, request));
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      sendJson(response, 404, { error: `no route ${url.pathname}` });
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (request.method === 'POST') {
+      const text = await readBody(request, maxBody);
+      try {
+        body = text === '' ? {} : JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'request body is not valid JSON');
+      }
+    }
+    const current = apollo;
+    const result = await current.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: () => options.context(request),
+    });
+    for (const [key, value] of result.headers) response.setHeader(key, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    setApollo(next) {
+      apollo = next;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

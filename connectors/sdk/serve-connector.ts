@@ -1,0 +1,184 @@
+/**
+ * serveConnector turns an adapter into what the hub needs from a source: a federation
+ * subgraph that owns the source's `<Name>Instrument` type and resolves its live fields from
+ * the owner's system, batched per request, and a JSON harvest endpoint the hub pages through.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import { GraphQLError, parse } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { nextFreeSlot } from '../../schema/opening-hours.ts';
+import { dateTimeScalar } from '../../schema/scalars.ts';
+import type { BusyInterval, ConnectorAdapter, LiveStatusRecord } from './contract.ts';
+import { normalizeRecord, type CanonicalInstrument, type FieldProblem, type NormalizeDefaults } from './canonical.ts';
+import { serveGraphqlHttp, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
+import { instrumentTypeName, localIdOf } from './source-id.ts';
+
+const LIVE_STATUS_SDL = readFileSync(new URL('../../schema/live-status.graphql', import.meta.url), 'utf8');
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@interfaceObject", "@inaccessible", "@requires"])';
+const BUSY_HORIZON_MS = 7 * 24 * 3600_000;
+const MAX_HARVEST_PAGE = 5000;
+
+/** One page of the harvest endpoint, as the hub reads it. */
+export interface HarvestPage {
+  sourceId: string;
+  instruments: CanonicalInstrument[];
+  rejected: FieldProblem[];
+  deletedLocalIds: string[];
+  nextCursor: string | null;
+  totalEstimate: number | null;
+  incremental: boolean;
+}
+
+export interface ServeConnectorOptions {
+  sourceId: string;
+  adapter: ConnectorAdapter;
+  defaults?: NormalizeDefaults;
+  port?: number;
+  host?: string;
+  /** owner-specific fields on the instrument type, e.g. `extend type SzuInstrument { calibrationDue: DateTime }` */
+  extraTypeDefs?: string;
+  extraResolvers?: GraphQLResolverMap<ConnectorContext>;
+}
+
+export interface ConnectorContext extends BaseContext {
+  live: DataLoader<string, LiveStatusRecord>;
+  busy: DataLoader<string, BusyInterval[]>;
+}
+
+export interface ServedConnector {
+  sourceId: string;
+  typeName: string;
+  /** base URL: the subgraph is at `${url}/graphql`, the harvest endpoint at `${url}/harvest` */
+  url: string;
+  typeDefs: string;
+  close(): Promise<void>;
+}
+
+export function connectorTypeDefs(sourceId: string, extraTypeDefs = ''): string {
+  return `${FEDERATION_LINK}
+${LIVE_STATUS_SDL}
+"An instrument listed by source ${sourceId}; its live state comes from the owner's own system."
+type ${instrumentTypeName(sourceId)} @key(fields: "id") {
+  id: ID!
+  live: LiveStatus
+}
+${extraTypeDefs}`;
+}
+
+/** Page of normalised instruments; shared by the HTTP endpoint and the conformance kit. */
+export async function readHarvestPage(sourceId: string, adapter: ConnectorAdapter, defaults: NormalizeDefaults | undefined, request: { since?: Date; cursor?: string; limit: number }): Promise<HarvestPage> {
+  const page = await adapter.listInstruments(request);
+  const instruments: CanonicalInstrument[] = [];
+  const rejected: FieldProblem[] = (page.unreadable ?? []).map((u) => ({ ref: u.ref, field: u.field ?? '', reason: u.reason }));
+  for (const record of page.records) {
+    const result = normalizeRecord(record, defaults);
+    if (result.ok) instruments.push(result.instrument);
+    else rejected.push(...result.problems);
+  }
+  return {
+    sourceId,
+    instruments,
+    rejected,
+    deletedLocalIds: page.deletedLocalIds ?? [],
+    nextCursor: page.nextCursor ?? null,
+    totalEstimate: page.totalEstimate ?? null,
+    incremental: adapter.incremental && request.since !== undefined,
+  };
+}
+
+function sourceError(sourceId: string, error: unknown): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new GraphQLError(message.startsWith(`source ${sourceId}`) ? message : `source ${sourceId}: ${message}`, {
+    extensions: { code: 'SOURCE_UNAVAILABLE', sourceId },
+  });
+}
+
+export async function serveConnector(options: ServeConnectorOptions): Promise<ServedConnector> {
+  const { sourceId, adapter } = options;
+  const typeName = instrumentTypeName(sourceId);
+  const typeDefs = connectorTypeDefs(sourceId, options.extraTypeDefs);
+
+  const resolvers: GraphQLResolverMap<ConnectorContext> = {
+    DateTime: dateTimeScalar,
+    [typeName]: {
+      __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+      live: async (instrument: { id: string }, _args: unknown, context: ConnectorContext) => {
+        const localId = localIdOf(sourceId, instrument.id);
+        if (localId === null) throw new GraphQLError(`source ${sourceId}: instrument ${instrument.id} is not one of this source's`);
+        try {
+          const record = await context.live.load(localId);
+          return { ...record, localId, sourceId };
+        } catch (error) {
+          throw sourceError(sourceId, error);
+        }
+      },
+    },
+    LiveStatus: {
+      busy: async (live: LiveStatusRecord & { localId: string }, _args: unknown, context: ConnectorContext) => {
+        try {
+          return live.busy ?? (await context.busy.load(live.localId));
+        } catch (error) {
+          throw sourceError(sourceId, error);
+        }
+      },
+      nextFreeSlot: async (live: LiveStatusRecord & { localId: string }, _args: unknown, context: ConnectorContext) => {
+        if (live.state === 'RETIRED' || live.state === 'MAINTENANCE') return null;
+        try {
+          const busy = live.busy ?? (await context.busy.load(live.localId));
+          return nextFreeSlot(new Date(), busy);
+        } catch (error) {
+          throw sourceError(sourceId, error);
+        }
+      },
+    },
+  };
+  const extra = options.extraResolvers ?? {};
+  const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: { ...resolvers, ...extra } as GraphQLResolverMap<unknown> }]);
+  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false });
+  await apollo.start();
+
+  const newContext = async (): Promise<ConnectorContext> => ({
+    live: new DataLoader(async (ids: readonly string[]) => {
+      const statuses = await adapter.liveStatus(ids);
+      const observedAt = new Date();
+      return ids.map((id) => statuses.get(id) ?? { state: 'UNKNOWN' as const, observedAt });
+    }, { maxBatchSize: 500 }),
+    busy: new DataLoader(async (ids: readonly string[]) => {
+      const from = new Date();
+      const to = new Date(from.getTime() + BUSY_HORIZON_MS);
+      return Promise.all(ids.map((id) => adapter.calendar(id, from, to)));
+    }),
+  });
+
+  const http: GraphqlHttpServer<ConnectorContext> = await serveGraphqlHttp({
+    port: options.port,
+    host: options.host,
+    apollo,
+    context: newContext,
+    routes: {
+      '/health': async () => ({ ok: true, sourceId, typeName }),
+      '/harvest': async (url) => {
+        const sinceText = url.searchParams.get('since');
+        const since = sinceText ? new Date(sinceText) : undefined;
+        if (since && Number.isNaN(since.getTime())) throw new HttpError(400, `since is not a timestamp: ${sinceText}`);
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, MAX_HARVEST_PAGE);
+        return readHarvestPage(sourceId, adapter, options.defaults, { since, cursor: url.searchParams.get('cursor') ?? undefined, limit });
+      },
+    },
+  });
+
+  return {
+    sourceId,
+    typeName,
+    url: http.url,
+    typeDefs,
+    async close() {
+      await http.close();
+      await apollo.stop();
+      await adapter.close?.();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** The `irhub` command line. */
+import { startCommand } from './start-command.ts';
+import { sourcesCommand } from './sources-command.ts';
+import { CliError, connectHub } from './hub-client.ts';
+
+const USAGE = `usage: irhub <command>
+  start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
+  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json>
+  sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
+  sources list | harvest <id> [--full] | remove <id>
+  supergraph                               print the served supergraph SDL`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const out = (line: string) => console.log(line);
+  switch (command) {
+    case 'start':
+      return startCommand(process.env, out);
+    case 'sources':
+      return sourcesCommand(args, out);
+    case 'supergraph': {
+      const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
+      if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);
+      process.stdout.write(data.supergraph.sdl.endsWith('\n') ? data.supergraph.sdl : `${data.supergraph.sdl}\n`);
+      if (data.supergraph.lastError) console.error(`note: the last composition failed: ${data.supergraph.lastError}`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE);
+      return command ? 0 : 2;
+    default:
+      console.error(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (process.argv[2] !== 'start') process.exit(code);
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof CliError ? `irhub: ${error.message}` : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,107 @@
+/** `irhub sources add|list|harvest|remove`: the registry, from the command line. */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError, connectHub } from './hub-client.ts';
+
+const RUN_FIELDS = 'id status mode seen imported rejected deleted durationMs error rejectedRows(first: 20) { ref field reason }';
+const SOURCE_FIELDS = `id kind displayName schedule typeName instrumentCount inSupergraph connectorError compositionError lastRun { ${RUN_FIELDS} }`;
+
+interface RunView {
+  id: string; status: string; mode: string; seen: number; imported: number; rejected: number; deleted: number;
+  durationMs: number | null; error: string | null; rejectedRows: Array<{ ref: string; field: string; reason: string }>;
+}
+interface SourceView {
+  id: string; kind: string; displayName: string; schedule: string; typeName: string; instrumentCount: number;
+  inSupergraph: boolean; connectorError: string | null; compositionError: string | null; lastRun: RunView | null;
+}
+
+export function describeRun(sourceId: string, run: RunView): string {
+  const lines = [`harvest ${sourceId}: ${run.status} (${run.mode.toLowerCase()}) — ${run.imported} imported, ${run.rejected} rejected, ${run.deleted} deleted, ${run.seen} read${run.durationMs !== null ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : ''}`];
+  if (run.error) lines.push(`  error: ${run.error}`);
+  for (const r of run.rejectedRows) lines.push(`  rejected ${r.ref}${r.field ? `, ${r.field}` : ''}: ${r.reason}`);
+  if (run.rejected > run.rejectedRows.length) lines.push(`  … and ${run.rejected - run.rejectedRows.length} more rejected rows`);
+  return lines.join('\n');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
+}
+
+function readConfig(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new CliError(`--config ${file}: no such file`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`--config ${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+export async function sourcesCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const [action, ...rest] = args;
+  const hub = connectHub();
+  switch (action) {
+    case 'add': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: {
+        kind: { type: 'string' }, config: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' },
+        schedule: { type: 'string' }, 'no-harvest': { type: 'boolean' },
+      } });
+      const id = positionals[0];
+      if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json> | --file <path.csv|xlsx>');
+      let kind = values.kind;
+      let config: Record<string, unknown>;
+      if (values.file) {
+        kind ??= 'spreadsheet';
+        if (kind !== 'spreadsheet') throw new CliError('--file is for spreadsheet sources; use --config for other kinds');
+        const file = path.resolve(values.file);
+        if (!existsSync(file)) throw new CliError(`--file ${values.file}: no such file`);
+        config = { file };
+      } else if (values.config) {
+        config = readConfig(values.config);
+        // a relative path in a config means relative to the config file, not to the hub
+        if (typeof config.file === 'string') config.file = path.resolve(path.dirname(values.config), config.file);
+      } else {
+        throw new CliError('sources add needs --config <file.json> or --file <path.csv|xlsx>');
+      }
+      if (!kind) throw new CliError('sources add needs --kind sql|rest|spreadsheet|remote');
+      const data = await hub.request<{ addSource: { source: SourceView; harvest: RunView | null } }>(
+        `mutation ($input: AddSourceInput!) { addSource(input: $input) { source { ${SOURCE_FIELDS} } harvest { ${RUN_FIELDS} } } }`,
+        { input: { id, kind: kind.toUpperCase(), config: JSON.stringify(config), displayName: values.name, schedule: values.schedule, harvest: !values['no-harvest'] } },
+      );
+      const { source, harvest } = data.addSource;
+      out(`source ${source.id} registered (${source.kind.toLowerCase()}, type ${source.typeName})${source.compositionError ? `, but left out of the supergraph: ${source.compositionError}` : ''}`);
+      if (harvest) out(describeRun(id, harvest));
+      return harvest && harvest.status !== 'SUCCEEDED' ? 1 : 0;
+    }
+    case 'list': {
+      const data = await hub.request<{ sources: SourceView[]; supergraph: { lastError: string | null } }>(`{ sources { ${SOURCE_FIELDS} } supergraph { lastError } }`);
+      const rows = [['ID', 'KIND', 'INSTRUMENTS', 'IN GRAPH', 'LAST HARVEST', 'PROBLEM']];
+      for (const s of data.sources) {
+        const run = s.lastRun ? `${s.lastRun.status.toLowerCase()} +${s.lastRun.imported} -${s.lastRun.rejected}` : 'never';
+        rows.push([s.id, s.kind.toLowerCase(), String(s.instrumentCount), s.inSupergraph ? 'yes' : 'no', run,
+          s.connectorError ?? s.compositionError ?? s.lastRun?.error ?? '']);
+      }
+      out(table(rows));
+      if (data.supergraph.lastError) out(`\nlast composition problem: ${data.supergraph.lastError}`);
+      return 0;
+    }
+    case 'harvest': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { full: { type: 'boolean' } } });
+      const id = positionals[0];
+      if (!id) throw new CliError('usage: irhub sources harvest <id> [--full]');
+      const data = await hub.request<{ harvestSource: RunView }>(`mutation ($id: ID!, $full: Boolean) { harvestSource(id: $id, full: $full) { ${RUN_FIELDS} } }`, { id, full: values.full ?? false });
+      out(describeRun(id, data.harvestSource));
+      return data.harvestSource.status === 'SUCCEEDED' ? 0 : 1;
+    }
+    case 'remove': {
+      const id = rest[0];
+      if (!id) throw new CliError('usage: irhub sources remove <id>');
+      await hub.request(`mutation ($id: ID!) { removeSource(id: $id) }`, { id });
+      out(`source ${id} removed`);
+      return 0;
+    }
+    default:
+      throw new CliError('usage: irhub sources add|list|harvest|remove …');
+  }
+}

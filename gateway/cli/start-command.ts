@@ -1,0 +1,38 @@
+/** `irhub start` (and `npm start`): a whole hub in this process, until Ctrl-C. */
+import { startHub } from '../hub.ts';
+import { DEFAULT_DATA_DIR } from '../hub-files.ts';
+
+const EXAMPLE_QUERY = `{
+  instruments(filter: { text: "扫描电镜", districts: ["南山区"] }, first: 5) {
+    totalCount
+    edges { node { id name model institution { name } externalRate live { state nextFreeSlot } } }
+  }
+}`;
+
+export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const started = Date.now();
+  const hub = await startHub({
+    port,
+    dataDir: env.IRHUB_DATA_DIR ?? DEFAULT_DATA_DIR,
+    databaseUrl: env.DATABASE_URL || undefined,
+    demo: env.IRHUB_DEMO !== '0',
+    log: out,
+  });
+  const counts = await hub.database.db('instruments').count<{ count: string }[]>({ count: '*' });
+  const institutions = await hub.database.db('institutions').count<{ count: string }[]>({ count: '*' });
+  out('');
+  out(`irhub is serving ${counts[0].count} instruments of ${institutions[0].count} institutions (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  out(`GraphQL: http://localhost:${hub.url.split(':').at(-1)}/graphql`);
+  out('Try:');
+  out(`curl -s http://localhost:${hub.url.split(':').at(-1)}/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out('stopping…');
+  await hub.close();
+  return 0;
+}

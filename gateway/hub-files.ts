@@ -1,0 +1,26 @@
+/** Files the hub keeps in its data directory: the admin token and the internal signing secret. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+
+export const DEFAULT_DATA_DIR = './.irhub';
+
+function secretFile(dataDir: string, name: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, name);
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** the administrator's bearer token; the CLI reads the same file */
+export function adminToken(dataDir: string): string {
+  return secretFile(dataDir, 'admin-token');
+}
+
+/** signs what the gateway forwards to subgraphs, and users' tokens */
+export function internalSecret(dataDir: string): Uint8Array {
+  return new TextEncoder().encode(process.env.IRHUB_INTERNAL_SECRET ?? secretFile(dataDir, 'internal-secret'));
+}

@@ -1,0 +1,120 @@
+/**
+ * Starts a whole hub in one process: the database, the hub's subgraphs, a connector per
+ * registered source, the composition, the gateway, and (optionally) the demo sources.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database.ts';
+import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
+import { startRegistrySubgraph } from '../subgraphs/registry/registry-subgraph.ts';
+import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
+import { startDemoSources } from '../connectors/demo/start-demo-sources.ts';
+import { RegistryComposition } from './supergraph/registry-composition.ts';
+import { startGateway } from './server.ts';
+import { createAuthenticator } from './plugins/authenticate.ts';
+import { adminToken, internalSecret } from './hub-files.ts';
+
+export interface HubOptions {
+  /** gateway port; 0 picks a free one */
+  port: number;
+  host?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** a schema of its own in a server database (tests) */
+  databaseSchema?: string;
+  demo: boolean;
+  /** harvest sources on their cron schedules */
+  schedule?: boolean;
+  sourceTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Hub {
+  url: string;
+  graphqlUrl: string;
+  adminToken: string;
+  database: HubDatabase;
+  registry: SourceRegistry;
+  composition: RegistryComposition;
+  close(): Promise<void>;
+}
+
+const HUB_SUBGRAPHS = ['catalog', 'registry'] as const;
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const secret = internalSecret(dataDir);
+  const token = adminToken(dataDir);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((error: unknown) => log(`while stopping: ${String(error)}`));
+  };
+  try {
+    const database = await openHubDatabase({ databaseUrl: options.databaseUrl, dataDir, schema: options.databaseSchema });
+    closers.push(() => database.close());
+    log(`database: ${database.describe}`);
+    const { db } = database;
+
+    const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true });
+    closers.push(() => registry.close());
+
+    const demoToHarvest: string[] = [];
+    if (options.demo) {
+      const demo = await startDemoSources(path.join(dataDir, 'demo'));
+      closers.push(() => demo.close());
+      const stored = new Set((await registry.store.list()).map((s) => s.id));
+      for (const source of demo.sources) {
+        if (stored.has(source.id)) {
+          // the demo REST API listens on a new port each start
+          await db('sources').where({ id: source.id }).update({ config: JSON.stringify(source.config), updated_at: db.fn.now() });
+        } else {
+          await registry.add({ id: source.id, kind: source.kind, config: source.config as Record<string, unknown>, displayName: source.displayName });
+          demoToHarvest.push(source.id);
+        }
+      }
+    }
+    await registry.start();
+
+    const catalog = await startCatalogSubgraph(db);
+    closers.push(() => catalog.close());
+    const composition = new RegistryComposition({
+      connectors: () => registry.connectorSubgraphs(),
+      hubSubgraphs: () => [{ name: 'registry', url: `${registrySubgraph.url}/graphql`, typeDefs: registrySubgraph.typeDefs }],
+      catalog: (sourceIds) => ({ name: 'catalog', url: `${catalog.url}/graphql`, typeDefs: catalog.typeDefs(sourceIds) }),
+      useCatalogSources: (sourceIds) => catalog.useSources(sourceIds),
+      reportSourceErrors: (errors) => registry.setCompositionErrors(errors),
+    }, { db, dataDir, log });
+    const registrySubgraph = await startRegistrySubgraph(db, registry, () => composition.state, secret);
+    closers.push(() => registrySubgraph.close());
+    registry.onChange(() => composition.recompose());
+
+    const gateway = await startGateway({
+      port: options.port,
+      host: options.host,
+      composition,
+      authenticate: createAuthenticator(token),
+      secret,
+      hubSubgraphNames: HUB_SUBGRAPHS,
+      sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
+      hubTimeoutMs: 30_000,
+    });
+    closers.push(() => gateway.close());
+
+    for (const id of demoToHarvest) await registry.harvest(id, { full: true });
+
+    return {
+      url: gateway.url,
+      graphqlUrl: `${gateway.url}/graphql`,
+      adminToken: token,
+      database,
+      registry,
+      composition,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Who the caller is: the hub administrator (the token the hub writes to its data directory)
+ * or nobody. A bearer token that is present but wrong is an error, never silently anonymous.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { HubClaims } from '../../subgraphs/auth/hub-claims.ts';
+
+export interface Authenticator {
+  (authorization: string | undefined): Promise<HubClaims | null>;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function bearerToken(authorization: string | undefined): string | null {
+  if (!authorization) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw new GraphQLError('Authorization header must be "Bearer <token>"', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return match[1];
+}
+
+/** Users' tokens are verified by `verifyUser` (none until accounts exist); the admin token always works. */
+export function createAuthenticator(adminToken: string, verifyUser?: (token: string) => Promise<HubClaims>): Authenticator {
+  return async (authorization) => {
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    if (sameSecret(token, adminToken)) return { sub: 'admin', role: 'ADMIN', institutionId: null };
+    if (verifyUser) return verifyUser(token);
+    throw new GraphQLError('bearer token is not valid', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  };
+}

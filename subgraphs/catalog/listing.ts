@@ -1,0 +1,105 @@
+/**
+ * The filtered instrument listing behind `instruments(filter, first, after)`: each filter
+ * of API.md as a WHERE clause over indexed columns, keyset pagination by id, and only the
+ * sources that the serving supergraph knows (a source whose composition failed is invisible).
+ */
+import type { Knex } from 'knex';
+import { GraphQLError } from 'graphql';
+import { resolveDistrict } from '../../schema/districts.ts';
+import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
+import type { InstrumentRow } from './rows.ts';
+
+export interface InstrumentFilterInput {
+  text?: string | null;
+  classes?: string[] | null;
+  districts?: string[] | null;
+  institutionIds?: string[] | null;
+  institutionTypes?: string[] | null;
+  sharing?: string[] | null;
+  sourceIds?: string[] | null;
+  declaredStatuses?: string[] | null;
+  maxExternalRate?: string | null;
+  availableFrom?: Date | null;
+  availableTo?: Date | null;
+}
+
+export const MAX_PAGE = 100;
+export const MAX_TEXT_LENGTH = 200;
+
+export interface InstrumentPage {
+  totalCount: number;
+  rows: InstrumentRow[];
+  cursors: string[];
+  hasNextPage: boolean;
+}
+
+function badInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+/** Checks that need no database, so a bad query never reaches it. */
+export function checkFilter(filter: InstrumentFilterInput): { districts: string[] | null; text: string | null } {
+  let text = filter.text?.trim() ?? null;
+  if (text === '') text = null;
+  if (text && text.length > MAX_TEXT_LENGTH) throw badInput(`filter.text is ${text.length} characters; at most ${MAX_TEXT_LENGTH} are searched`, 'filter.text');
+  let districts: string[] | null = null;
+  if (filter.districts) {
+    districts = filter.districts.map((d) => {
+      const resolved = resolveDistrict(d);
+      if (!resolved) throw badInput(`filter.districts: unknown district "${d}"`, 'filter.districts');
+      return resolved.zh;
+    });
+  }
+  const { availableFrom: from, availableTo: to } = filter;
+  if ((from && !to) || (!from && to)) throw badInput('filter.availableFrom and filter.availableTo go together', 'filter.availableTo');
+  if (from && to && to.getTime() <= from.getTime()) throw badInput('filter.availableTo must be after filter.availableFrom', 'filter.availableTo');
+  return { districts, text };
+}
+
+/** Model numbers are written with or without spaces and hyphens: "JEM2100F" = "JEM-2100F". */
+export function compactText(text: string): string {
+  return text.toLowerCase().replace(/[\s\-_/.·]+/g, '');
+}
+
+export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
+  const { districts, text } = checkFilter(filter);
+  query.whereIn('i.source_id', [...activeSourceIds]);
+  if (filter.sourceIds?.length) query.whereIn('i.source_id', filter.sourceIds);
+  if (filter.classes?.length) query.whereIn('i.instrument_class', filter.classes);
+  if (districts?.length) query.whereIn('i.district', districts);
+  if (filter.institutionIds?.length) query.whereIn('i.institution_id', filter.institutionIds);
+  if (filter.institutionTypes?.length) query.whereIn('inst.type', filter.institutionTypes);
+  if (filter.sharing?.length) query.whereIn('i.sharing', filter.sharing);
+  if (filter.declaredStatuses?.length) query.whereIn('i.declared_status', filter.declaredStatuses);
+  if (filter.maxExternalRate) query.where('i.external_rate', '<=', filter.maxExternalRate);
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const compact = `%${compactText(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query.where((q) => {
+      q.whereRaw(`(i.name || ' ' || coalesce(i.name_en, '') || ' ' || coalesce(i.model, '') || ' ' || coalesce(i.manufacturer, '')) ilike ?`, [like])
+        .orWhereRaw(`regexp_replace(lower(coalesce(i.model, '')), '[\\s\\-_/.·]+', '', 'g') like ?`, [compact]);
+    });
+  }
+  return query;
+}
+
+export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[]): Promise<InstrumentPage> {
+  const limit = pageSize(first, MAX_PAGE, 20);
+  const cursor = after ? decodeCursor(after) : null;
+  if (cursor && !('after' in cursor)) throw badInput('after: cursor does not belong to this listing', 'after');
+  const base = () => applyFilter(db('instruments as i').join('institutions as inst', 'inst.id', 'i.institution_id'), filter, activeSourceIds);
+  const pageQuery = base().select('i.*').orderBy('i.id').limit(limit + 1);
+  if (cursor) pageQuery.where('i.id', '>', cursor.after);
+  const [rows, countRows] = await Promise.all([
+    pageQuery as Promise<InstrumentRow[]>,
+    base().count<{ count: number | string }[]>({ count: '*' }),
+  ]);
+  const hasNextPage = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return {
+    totalCount: Number(countRows[0]?.count ?? 0),
+    rows: page,
+    cursors: page.map((r) => encodeCursor({ after: r.id })),
+    hasNextPage,
+  };
+}

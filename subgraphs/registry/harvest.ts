@@ -1,0 +1,131 @@
+/**
+ * One harvest run of one source: page through its connector's harvest endpoint, re-check
+ * every record, then write the index in one transaction. Counts, rejected rows with their
+ * reasons and the duration are recorded on the run, which is also what a failure leaves.
+ */
+import type { Knex } from 'knex';
+import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type FieldProblem } from '../../connectors/sdk/canonical.ts';
+import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
+import { writeIndex } from './index-writer.ts';
+import type { HarvestRunRow } from './source-store.ts';
+
+const PAGE_SIZE = 1000;
+const PAGE_TIMEOUT_MS = 120_000;
+const STORED_REJECTIONS = 1000;
+const PROGRESS_EVERY_MS = 2000;
+
+export interface HarvestRequest {
+  sourceId: string;
+  /** base URL of the connector: `${url}/harvest` is paged */
+  connectorUrl: string;
+  /** incremental from this instant, when the connector supports it */
+  since: Date | null;
+  log: (line: string) => void;
+}
+
+class HarvestFailure extends Error {}
+
+async function fetchPage(request: HarvestRequest, cursor: string | null): Promise<HarvestPage> {
+  const url = new URL('/harvest', request.connectorUrl);
+  url.searchParams.set('limit', String(PAGE_SIZE));
+  if (cursor) url.searchParams.set('cursor', cursor);
+  if (request.since) url.searchParams.set('since', request.since.toISOString());
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
+  } catch (error) {
+    throw new HarvestFailure(`connector at ${request.connectorUrl} did not answer: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HarvestFailure(`connector answered ${response.status} with something that is not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!response.ok) {
+    const message = (body as { error?: string }).error ?? text.slice(0, 200);
+    throw new HarvestFailure(message);
+  }
+  const page = body as HarvestPage;
+  if (!Array.isArray(page.instruments) || !Array.isArray(page.rejected)) throw new HarvestFailure('connector answered a page without instruments/rejected lists');
+  return page;
+}
+
+function rate(count: number, ms: number): string {
+  return `${Math.round(count / Math.max(ms / 1000, 0.001)).toLocaleString('en-US')}/s`;
+}
+
+export async function runHarvest(db: Knex, request: HarvestRequest): Promise<HarvestRunRow> {
+  const startedAt = new Date();
+  const mode = request.since ? 'INCREMENTAL' : 'FULL';
+  const [run] = await db('harvest_runs').insert({ source_id: request.sourceId, mode, status: 'RUNNING', started_at: startedAt }).returning('*') as HarvestRunRow[];
+
+  const accepted = new Map<string, CanonicalInstrument>();
+  const rejected: FieldProblem[] = [];
+  const deletedLocalIds: string[] = [];
+  let seen = 0;
+  let incremental = request.since !== null;
+  let lastProgress = Date.now();
+  try {
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await fetchPage(request, cursor);
+      incremental = incremental && page.incremental;
+      for (const problem of page.rejected) rejected.push(problem);
+      seen += page.instruments.length + page.rejected.length;
+      for (const instrument of page.instruments) {
+        // the hub trusts no connector: each record is checked again against the canonical rules
+        const checked = normalizeRecord(canonicalToRecord(instrument));
+        if (!checked.ok) {
+          rejected.push(...checked.problems);
+        } else if (accepted.has(checked.instrument.localId)) {
+          rejected.push({ ref: `instrument ${instrument.localId}`, field: 'local_id', reason: 'duplicate local id in this harvest; the first record was kept', localId: instrument.localId });
+        } else {
+          accepted.set(checked.instrument.localId, checked.instrument);
+        }
+      }
+      deletedLocalIds.push(...page.deletedLocalIds);
+      if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        const total = page.totalEstimate ? ` of ${page.totalEstimate.toLocaleString('en-US')}` : '';
+        request.log(`harvest ${request.sourceId}: read ${seen.toLocaleString('en-US')}${total} records (${rate(seen, Date.now() - startedAt.getTime())})`);
+      }
+      if (!page.nextCursor) break;
+      if (page.nextCursor === cursor) throw new HarvestFailure(`connector returned the same cursor twice (${cursor}); paging would never end`);
+      cursor = page.nextCursor;
+    }
+    const effectiveMode = incremental ? 'INCREMENTAL' : 'FULL';
+    if (effectiveMode === 'FULL' && accepted.size === 0) {
+      const [{ count }] = await db('instruments').where('source_id', request.sourceId).count<{ count: string }[]>({ count: '*' });
+      if (Number(count) > 0) {
+        throw new HarvestFailure(`returned no valid instruments (${rejected.length} rejected) while ${count} are indexed; the index is kept (remove the source to empty it)`);
+      }
+    }
+    const keepLocalIds = rejected.flatMap((p) => (p.localId && !accepted.has(p.localId) ? [p.localId] : []));
+    const result = await db.transaction(async (trx) => {
+      const written = await writeIndex(trx, {
+        sourceId: request.sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
+      });
+      await trx('sources').where({ id: request.sourceId }).update({ harvested_until: startedAt });
+      return written;
+    });
+    const durationMs = Date.now() - startedAt.getTime();
+    const [done] = await db('harvest_runs').where({ id: run.id }).update({
+      status: 'SUCCEEDED', mode: effectiveMode, finished_at: new Date(), duration_ms: durationMs, seen,
+      imported: result.imported, deleted: result.deleted, rejected: rejected.length,
+      rejected_rows: JSON.stringify(rejected.slice(0, STORED_REJECTIONS)),
+    }).returning('*') as HarvestRunRow[];
+    request.log(`harvest ${request.sourceId}: ${effectiveMode.toLowerCase()} run imported ${result.imported.toLocaleString('en-US')}, rejected ${rejected.length}, deleted ${result.deleted} in ${(durationMs / 1000).toFixed(1)} s (${rate(result.imported, durationMs)})`);
+    return done;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = reason.startsWith(`source ${request.sourceId}`) ? reason : `source ${request.sourceId}: ${reason}`;
+    const [failed] = await db('harvest_runs').where({ id: run.id }).update({
+      status: 'FAILED', finished_at: new Date(), duration_ms: Date.now() - startedAt.getTime(), seen,
+      rejected: rejected.length, rejected_rows: JSON.stringify(rejected.slice(0, STORED_REJECTIONS)), error: message,
+    }).returning('*') as HarvestRunRow[];
+    request.log(`harvest ${request.sourceId}: FAILED: ${message}`);
+    return failed;
+  }
+}

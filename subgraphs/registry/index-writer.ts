@@ -1,0 +1,90 @@
+/**
+ * Writes one harvest into the catalog index in a single transaction: institutions merged by
+ * name, instruments upserted, and (for a full harvest) the source's instruments that are gone
+ * deleted. A failure rolls everything back, so the previous index stays as it was.
+ */
+import type { Knex } from 'knex';
+import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
+import { instrumentId } from '../../connectors/sdk/source-id.ts';
+import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
+
+const INSERT_CHUNK = 500;
+
+export interface IndexWrite {
+  sourceId: string;
+  mode: 'FULL' | 'INCREMENTAL';
+  instruments: readonly CanonicalInstrument[];
+  /** local ids the source deleted (incremental) */
+  deletedLocalIds: readonly string[];
+  /** local ids whose new version was rejected: their previous version is kept, not deleted */
+  keepLocalIds: readonly string[];
+  harvestedAt: Date;
+}
+
+function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Date) {
+  return {
+    id: instrumentId(sourceId, i.localId),
+    source_id: sourceId,
+    local_id: i.localId,
+    name: i.name,
+    name_en: i.nameEn,
+    model: i.model,
+    manufacturer: i.manufacturer,
+    country: i.country,
+    instrument_class: i.instrumentClass,
+    original_value: i.originalValue,
+    purchase_date: i.purchaseDate,
+    institution_id: institutionIdFor(i.institution.name),
+    district: i.district ?? i.institution.district,
+    address: i.address,
+    sharing: i.sharing,
+    declared_status: i.declaredStatus,
+    external_rate: i.externalRate,
+    internal_rate: i.internalRate,
+    contact_name: i.contactName,
+    contact_phone: i.contactPhone,
+    contact_email: i.contactEmail,
+    specs: i.specs,
+    functions: i.functions,
+    latitude: i.latitude,
+    longitude: i.longitude,
+    extra: JSON.stringify(i.extra),
+    source_updated_at: i.updatedAt,
+    harvested_at: harvestedAt,
+  };
+}
+
+export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Promise<{ imported: number; deleted: number }> {
+  const institutions = new Map<string, CanonicalInstrument['institution']>();
+  for (const i of write.instruments) {
+    const key = institutionNameKey(i.institution.name);
+    const known = institutions.get(key);
+    if (!known) institutions.set(key, { ...i.institution, district: i.institution.district ?? i.district });
+    else if (!known.district) known.district = i.institution.district ?? i.district;
+  }
+  const institutionRows = [...institutions.entries()].map(([key, inst]) => ({
+    id: institutionIdFor(inst.name), name: inst.name, name_key: key, type: inst.type, district: inst.district,
+  }));
+  for (let i = 0; i < institutionRows.length; i += INSERT_CHUNK) {
+    // first source to name an institution sets its name and type; later ones only fill gaps
+    await trx('institutions').insert(institutionRows.slice(i, i + INSERT_CHUNK))
+      .onConflict('name_key').merge({ district: trx.raw('coalesce(institutions.district, excluded.district)') });
+  }
+
+  for (let i = 0; i < write.instruments.length; i += INSERT_CHUNK) {
+    const rows = write.instruments.slice(i, i + INSERT_CHUNK).map((inst) => instrumentRow(write.sourceId, inst, write.harvestedAt));
+    await trx('instruments').insert(rows).onConflict('id').merge();
+  }
+
+  let deleted = 0;
+  if (write.mode === 'FULL') {
+    deleted = await trx('instruments').where('source_id', write.sourceId).where('harvested_at', '<', write.harvestedAt)
+      .whereNotIn('local_id', [...write.keepLocalIds]).delete();
+  } else if (write.deletedLocalIds.length > 0) {
+    deleted = await trx('instruments').where('source_id', write.sourceId).whereIn('local_id', [...write.deletedLocalIds]).delete();
+  }
+  if (deleted > 0) {
+    await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
+  }
+  return { imported: write.instruments.length, deleted };
+}

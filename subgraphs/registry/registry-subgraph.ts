@@ -1,0 +1,120 @@
+/** The registry subgraph: the admin API over the source registry. Every operation needs ADMIN. */
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse } from 'graphql';
+import type { Knex } from 'knex';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { dateTimeScalar } from '../../schema/scalars.ts';
+import { serveGraphqlHttp } from '../../connectors/sdk/graphql-http.ts';
+import { CLAIMS_HEADER, readHubClaims, requireRole, type HubClaims } from '../auth/hub-claims.ts';
+import type { SourceRegistry, SourceStatus } from './source-registry.ts';
+import type { ConnectorKind, HarvestRunRow } from './source-store.ts';
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface SupergraphState {
+  sdl: string | null;
+  composedAt: Date | null;
+  sourceIds: string[];
+  composeMs: number | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
+interface RegistryContext {
+  claims: HubClaims | null;
+}
+
+function admin(context: RegistryContext, action: string): void {
+  requireRole(context.claims, ['ADMIN'], action);
+}
+
+function parseConfig(id: string, text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch (error) {
+    throw new GraphQLError(`source ${id}: config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  throw new GraphQLError(`source ${id}: config must be a JSON object`, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+export async function startRegistrySubgraph(db: Knex, registry: SourceRegistry, supergraph: () => SupergraphState, secret: Uint8Array) {
+  const sourceView = (status: SourceStatus) => ({ ...status, id: status.source.id });
+  const resolvers: GraphQLResolverMap<RegistryContext> = {
+    DateTime: dateTimeScalar,
+    Query: {
+      sources: async (_root, _args, context: RegistryContext) => {
+        admin(context, 'listing sources');
+        return (await registry.status()).map(sourceView);
+      },
+      source: async (_root, args: { id: string }, context: RegistryContext) => {
+        admin(context, 'reading a source');
+        const [status] = await registry.status([args.id]);
+        return status ? sourceView(status) : null;
+      },
+      supergraph: (_root, _args, context: RegistryContext) => {
+        admin(context, 'reading the supergraph');
+        return supergraph();
+      },
+    },
+    Mutation: {
+      addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean } }, context: RegistryContext) => {
+        admin(context, 'adding a source');
+        const { input } = args;
+        await registry.add({
+          id: input.id,
+          kind: input.kind.toLowerCase() as ConnectorKind,
+          config: parseConfig(input.id, input.config),
+          displayName: input.displayName,
+          schedule: input.schedule,
+        });
+        const harvest = input.harvest === false ? null : await registry.harvest(input.id, { full: true });
+        const [status] = await registry.status([input.id]);
+        return { source: sourceView(status), harvest };
+      },
+      removeSource: async (_root, args: { id: string }, context: RegistryContext) => {
+        admin(context, 'removing a source');
+        await registry.remove(args.id);
+        return true;
+      },
+      harvestSource: async (_root, args: { id: string; full?: boolean }, context: RegistryContext) => {
+        admin(context, 'harvesting a source');
+        return registry.harvest(args.id, { full: args.full ?? false });
+      },
+    },
+    Source: {
+      kind: (s: SourceStatus) => s.source.kind.toUpperCase(),
+      displayName: (s: SourceStatus) => s.source.display_name,
+      schedule: (s: SourceStatus) => s.source.schedule,
+      connectorUrl: (s: SourceStatus) => s.connector?.url ?? null,
+      inSupergraph: (s: SourceStatus) => supergraph().sourceIds.includes(s.source.id),
+      harvestedUntil: (s: SourceStatus) => s.source.harvested_until,
+      createdAt: (s: SourceStatus) => s.source.created_at,
+      runs: (s: SourceStatus, args: { first: number }) => db('harvest_runs').where({ source_id: s.source.id }).orderBy('id', 'desc').limit(Math.min(args.first, 100)),
+    },
+    HarvestRun: {
+      sourceId: (r: HarvestRunRow) => r.source_id,
+      startedAt: (r: HarvestRunRow) => r.started_at,
+      finishedAt: (r: HarvestRunRow) => r.finished_at,
+      durationMs: (r: HarvestRunRow) => r.duration_ms,
+      rejectedRows: (r: HarvestRunRow, args: { first: number }) => r.rejected_rows.slice(0, Math.max(0, args.first)),
+    },
+  };
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+  const apollo = new ApolloServer<RegistryContext>({ schema, csrfPrevention: false });
+  await apollo.start();
+  const http = await serveGraphqlHttp({
+    apollo,
+    context: async (request) => ({ claims: await readHubClaims(request.headers[CLAIMS_HEADER], secret) }),
+  });
+  return {
+    url: http.url,
+    typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+    async close() {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The source registry: registering, hosting, harvesting and removing sources. It keeps the
+ * running connectors in step with the `sources` table and tells its listener when the set of
+ * subgraphs changed, so the supergraph can be recomposed.
+ */
+import { GraphQLError } from 'graphql';
+import type { Knex } from 'knex';
+import cron, { type ScheduledTask } from 'node-cron';
+import { checkSourceId, instrumentTypeName } from '../../connectors/sdk/source-id.ts';
+import { hostConnector, type HostedConnector } from './connector-host.ts';
+import { runHarvest } from './harvest.ts';
+import { CONNECTOR_KINDS, SourceStore, type ConnectorKind, type HarvestRunRow, type SourceRow } from './source-store.ts';
+
+export const DEFAULT_SCHEDULE = '17 */6 * * *';
+const HUB_TYPE_NAMES = new Set(['Instrument', 'Institution', 'LiveStatus']);
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+  typeDefs: string;
+}
+
+export interface SourceStatus {
+  source: SourceRow;
+  typeName: string;
+  connector: HostedConnector | null;
+  connectorError: string | null;
+  compositionError: string | null;
+  lastRun: HarvestRunRow | null;
+  instrumentCount: number;
+}
+
+export interface AddSourceInput {
+  id: string;
+  kind: ConnectorKind;
+  config: Record<string, unknown>;
+  displayName?: string | null;
+  schedule?: string | null;
+}
+
+export interface SourceRegistryOptions {
+  baseDir: string;
+  log: (line: string) => void;
+  /** run scheduled harvests (off in tests that drive harvests by hand) */
+  schedule?: boolean;
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+export class SourceRegistry {
+  readonly store: SourceStore;
+  private readonly connectors = new Map<string, HostedConnector>();
+  private readonly connectorErrors = new Map<string, string>();
+  private compositionErrors = new Map<string, string>();
+  private readonly harvests = new Map<string, Promise<HarvestRunRow>>();
+  private readonly jobs = new Map<string, ScheduledTask>();
+  private listener: () => Promise<void> = async () => {};
+
+  constructor(private readonly db: Knex, private readonly options: SourceRegistryOptions) {
+    this.store = new SourceStore(db);
+  }
+
+  /** called after every change of the subgraph set; resolves when the change is served */
+  onChange(listener: () => Promise<void>): void {
+    this.listener = listener;
+  }
+
+  /** start the connectors of every stored source; one that cannot start is reported, not fatal */
+  async start(): Promise<void> {
+    for (const source of await this.store.list()) {
+      if (this.connectors.has(source.id)) continue;
+      await this.startConnector(source);
+      this.scheduleHarvest(source);
+    }
+  }
+
+  private async startConnector(source: SourceRow): Promise<void> {
+    try {
+      this.connectors.set(source.id, await hostConnector(source.id, source.kind, source.config, { baseDir: this.options.baseDir }));
+      this.connectorErrors.delete(source.id);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.connectorErrors.set(source.id, message);
+      this.options.log(`source ${source.id}: connector did not start: ${message}`);
+    }
+  }
+
+  private scheduleHarvest(source: SourceRow): void {
+    if (!this.options.schedule || !source.enabled) return;
+    this.jobs.set(source.id, cron.schedule(source.schedule, () => {
+      void this.harvest(source.id).catch((error: unknown) => this.options.log(`scheduled harvest of ${source.id} failed: ${String(error)}`));
+    }, { name: `harvest-${source.id}`, timezone: 'Asia/Shanghai' }));
+  }
+
+  /** subgraphs of the sources whose connector runs, for composition */
+  connectorSubgraphs(): SubgraphEndpoint[] {
+    return [...this.connectors.values()].map((c) => ({ name: c.sourceId, url: `${c.url}/graphql`, typeDefs: c.typeDefs }));
+  }
+
+  setCompositionErrors(errors: Map<string, string>): void {
+    this.compositionErrors = errors;
+  }
+
+  async add(input: AddSourceInput): Promise<SourceRow> {
+    const idProblem = checkSourceId(input.id);
+    if (idProblem) throw badInput(idProblem);
+    if (!CONNECTOR_KINDS.includes(input.kind)) throw badInput(`unknown connector kind "${input.kind}"; expected ${CONNECTOR_KINDS.join(', ')}`);
+    const schedule = input.schedule ?? DEFAULT_SCHEDULE;
+    if (!cron.validate(schedule)) throw badInput(`source ${input.id}: schedule "${schedule}" is not a cron expression`);
+    const existing = await this.store.list();
+    if (existing.some((s) => s.id === input.id)) throw badInput(`source ${input.id} is already registered; remove it first or choose another id`);
+    const typeName = instrumentTypeName(input.id);
+    const clash = existing.find((s) => instrumentTypeName(s.id) === typeName);
+    if (clash || HUB_TYPE_NAMES.has(typeName)) throw badInput(`source ${input.id} would own GraphQL type ${typeName}, which ${clash ? `source ${clash.id}` : 'the hub'} already owns`);
+
+    // the connector must start (config valid, owner's system reachable, mapping matches) before anything is stored
+    let connector: HostedConnector;
+    try {
+      connector = await hostConnector(input.id, input.kind, input.config, { baseDir: this.options.baseDir });
+    } catch (error) {
+      throw badInput(error instanceof Error ? error.message : String(error));
+    }
+    const row = { id: input.id, kind: input.kind, display_name: input.displayName ?? input.id, config: input.config, schedule };
+    try {
+      await this.store.insert(row);
+    } catch (error) {
+      await connector.close();
+      throw error;
+    }
+    this.connectors.set(input.id, connector);
+    const stored = (await this.store.get(input.id))!;
+    this.scheduleHarvest(stored);
+    this.options.log(`source ${input.id}: registered (${input.kind}), connector at ${connector.url}`);
+    await this.listener();
+    return stored;
+  }
+
+  async remove(id: string): Promise<void> {
+    const source = await this.store.get(id);
+    if (!source) throw badInput(`no source ${id}`);
+    await this.harvests.get(id)?.catch(() => undefined);
+    this.jobs.get(id)?.stop();
+    this.jobs.delete(id);
+    const connector = this.connectors.get(id);
+    this.connectors.delete(id);
+    this.connectorErrors.delete(id);
+    // the supergraph stops routing to the source before its rows and connector go
+    await this.listener();
+    await this.store.remove(id);
+    await connector?.close();
+    this.options.log(`source ${id}: removed`);
+  }
+
+  /** harvest now; a harvest already running for the source is joined, not doubled */
+  harvest(id: string, options: { full?: boolean } = {}): Promise<HarvestRunRow> {
+    const running = this.harvests.get(id);
+    if (running) return running;
+    const run = this.runHarvest(id, options.full ?? false).finally(() => this.harvests.delete(id));
+    this.harvests.set(id, run);
+    return run;
+  }
+
+  private async runHarvest(id: string, full: boolean): Promise<HarvestRunRow> {
+    const source = await this.store.get(id);
+    if (!source) throw badInput(`no source ${id}`);
+    const connector = this.connectors.get(id);
+    if (!connector) {
+      // try again: the owner's system may be back
+      await this.startConnector(source);
+      if (this.connectors.has(id)) await this.listener();
+    }
+    const current = this.connectors.get(id);
+    if (!current) throw new GraphQLError(this.connectorErrors.get(id) ?? `source ${id}: connector is not running`, { extensions: { code: 'SOURCE_UNAVAILABLE' } });
+    return runHarvest(this.db, {
+      sourceId: id,
+      connectorUrl: current.url,
+      since: full ? null : source.harvested_until,
+      log: this.options.log,
+    });
+  }
+
+  async status(ids?: readonly string[]): Promise<SourceStatus[]> {
+    const sources = (await this.store.list()).filter((s) => !ids || ids.includes(s.id));
+    const [runs, counts] = await Promise.all([this.store.lastRuns(sources.map((s) => s.id)), this.store.instrumentCounts()]);
+    return sources.map((source) => ({
+      source,
+      typeName: instrumentTypeName(source.id),
+      connector: this.connectors.get(source.id) ?? null,
+      connectorError: this.connectorErrors.get(source.id) ?? null,
+      compositionError: this.compositionErrors.get(source.id) ?? null,
+      lastRun: runs.get(source.id) ?? null,
+      instrumentCount: counts.get(source.id) ?? 0,
+    }));
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) job.stop();
+    await Promise.allSettled([...this.harvests.values()]);
+    await Promise.all([...this.connectors.values()].map((c) => c.close()));
+    this.connectors.clear();
+  }
+}

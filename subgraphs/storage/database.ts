@@ -1,0 +1,74 @@
+/**
+ * The hub's own PostgreSQL: embedded PGlite under the data directory by default, a server
+ * when DATABASE_URL is set. Both get pg_trgm (text search) and btree_gist (the booking
+ * exclusion constraint).
+ */
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import knex, { type Knex } from 'knex';
+import ClientPGLite from 'knex-pglite';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import pg from 'pg';
+import { migrateHubDatabase } from './migrate.ts';
+
+// numeric stays a string (money must not become a float); bigint counts become numbers
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface DatabaseOptions {
+  /** server PostgreSQL; when absent the embedded PGlite is used */
+  databaseUrl?: string;
+  /** where PGlite keeps its files; 'memory' for a throw-away database */
+  dataDir?: string;
+  /** a schema of its own inside a server database (tests run side by side) */
+  schema?: string;
+}
+
+export interface HubDatabase {
+  db: Knex;
+  kind: 'pglite' | 'postgres';
+  describe: string;
+  close(): Promise<void>;
+}
+
+export async function openHubDatabase(options: DatabaseOptions): Promise<HubDatabase> {
+  let db: Knex;
+  let kind: HubDatabase['kind'];
+  let describe: string;
+  if (options.databaseUrl) {
+    kind = 'postgres';
+    describe = options.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    db = knex({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+      searchPath: options.schema ? [options.schema, 'public'] : undefined,
+    });
+    if (options.schema) await db.raw('create schema if not exists ??', [options.schema]);
+    await db.raw('create extension if not exists pg_trgm with schema public');
+    await db.raw('create extension if not exists btree_gist with schema public');
+  } else {
+    kind = 'pglite';
+    const dir = options.dataDir ?? 'memory';
+    const pgDir = dir === 'memory' ? undefined : path.join(dir, 'pgdata');
+    if (pgDir) mkdirSync(pgDir, { recursive: true });
+    describe = pgDir ? `PGlite at ${pgDir}` : 'PGlite in memory';
+    const pglite = await PGlite.create(pgDir, { extensions: { pg_trgm, btree_gist } });
+    db = knex({ client: ClientPGLite, connection: { pglite } as Knex.StaticConnectionConfig });
+    await db.raw('create extension if not exists pg_trgm');
+    await db.raw('create extension if not exists btree_gist');
+  }
+  await migrateHubDatabase(db);
+  return {
+    db,
+    kind,
+    describe,
+    async close() {
+      if (options.schema && options.databaseUrl && options.schema.startsWith('irhub_test_')) {
+        await db.raw('drop schema if exists ?? cascade', [options.schema]);
+      }
+      await db.destroy();
+    },
+  };
+}

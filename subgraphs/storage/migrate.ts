@@ -1,0 +1,22 @@
+/**
+ * Every hub subgraph owns its tables and lists its migrations; this runs them all in order
+ * through knex's migrator, so server and embedded databases evolve the same way.
+ */
+import type { Knex } from 'knex';
+import { registryMigrations } from '../registry/migrations.ts';
+import { catalogMigrations } from '../catalog/migrations.ts';
+
+export interface NamedMigration extends Knex.Migration { name: string }
+
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations]
+  .sort((a, b) => a.name.localeCompare(b.name));
+
+const source: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: async () => [...ALL_MIGRATIONS],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};
+
+export async function migrateHubDatabase(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource: source, tableName: 'irhub_migrations' });
+}
