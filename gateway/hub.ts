@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database.ts';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
-import { startRegistrySubgraph } from '../subgraphs/registry/registry-subgraph.ts';
+import type { RunningSubgraph } from '../subgraphs/serve-hub-subgraph.ts';
+import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
 import { startDemoSources } from '../connectors/demo/start-demo-sources.ts';
 import { RegistryComposition } from './supergraph/registry-composition.ts';
@@ -38,8 +39,6 @@ export interface Hub {
   composition: RegistryComposition;
   close(): Promise<void>;
 }
-
-const HUB_SUBGRAPHS = ['catalog', 'registry'] as const;
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -81,13 +80,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     closers.push(() => catalog.close());
     const composition = new RegistryComposition({
       connectors: () => registry.connectorSubgraphs(),
-      hubSubgraphs: () => [{ name: 'registry', url: `${registrySubgraph.url}/graphql`, typeDefs: registrySubgraph.typeDefs }],
+      hubSubgraphs: () => hubSubgraphs,
       catalog: (sourceIds) => ({ name: 'catalog', url: `${catalog.url}/graphql`, typeDefs: catalog.typeDefs(sourceIds) }),
       useCatalogSources: (sourceIds) => catalog.useSources(sourceIds),
       reportSourceErrors: (errors) => registry.setCompositionErrors(errors),
     }, { db, dataDir, log });
-    const registrySubgraph = await startRegistrySubgraph(db, registry, () => composition.state, secret);
-    closers.push(() => registrySubgraph.close());
+    const hubSubgraphs: RunningSubgraph[] = [];
+    for (const module of HUB_SUBGRAPH_MODULES) {
+      const running = await module.start({ db, secret, dataDir, registry, supergraph: () => composition.state, log });
+      closers.push(() => running.close());
+      hubSubgraphs.push(running);
+    }
     registry.onChange(() => composition.recompose());
 
     const gateway = await startGateway({
@@ -96,7 +99,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       composition,
       authenticate: createAuthenticator(token),
       secret,
-      hubSubgraphNames: HUB_SUBGRAPHS,
+      hubSubgraphNames: ['catalog', ...HUB_SUBGRAPH_MODULES.map((m) => m.name)],
       sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
       hubTimeoutMs: 30_000,
     });

@@ -52,6 +52,16 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
   });
 }
 
+/** A JSON request body for the plain routes, at most 64 KiB. */
+export async function readJsonBody(request: http.IncomingMessage): Promise<unknown> {
+  const text = await readBody(request, 64 * 1024);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON');
+  }
+}
+
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

@@ -13,7 +13,7 @@ import { nextFreeSlot } from '../../schema/opening-hours.ts';
 import { dateTimeScalar } from '../../schema/scalars.ts';
 import type { BusyInterval, ConnectorAdapter, LiveStatusRecord } from './contract.ts';
 import { normalizeRecord, type CanonicalInstrument, type FieldProblem, type NormalizeDefaults } from './canonical.ts';
-import { serveGraphqlHttp, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
+import { serveGraphqlHttp, readJsonBody, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
 import { instrumentTypeName, localIdOf } from './source-id.ts';
 
 const LIVE_STATUS_SDL = readFileSync(new URL('../../schema/live-status.graphql', import.meta.url), 'utf8');
@@ -159,7 +159,28 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
     apollo,
     context: newContext,
     routes: {
-      '/health': async () => ({ ok: true, sourceId, typeName }),
+      '/health': async () => ({ ok: true, sourceId, typeName, writesBookings: Boolean(adapter.placeBooking) }),
+      '/calendar': async (url) => {
+        const localId = url.searchParams.get('localId');
+        const from = new Date(url.searchParams.get('from') ?? '');
+        const to = new Date(url.searchParams.get('to') ?? '');
+        if (!localId || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) throw new HttpError(400, 'calendar needs localId, from and to (ISO instants, from < to)');
+        const busy = await adapter.calendar(localId, from, to);
+        return { busy: busy.map((b) => ({ from: b.from.toISOString(), to: b.to.toISOString() })) };
+      },
+      '/bookings/place': async (_url, request) => {
+        if (!adapter.placeBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no bookings`);
+        const body = await readJsonBody(request) as { bookingId?: string; localId?: string; from?: string; to?: string; holder?: string; purpose?: string };
+        if (!body.bookingId || !body.localId || !body.from || !body.to) throw new HttpError(400, 'a booking needs bookingId, localId, from and to');
+        return adapter.placeBooking({ bookingId: body.bookingId, localId: body.localId, from: new Date(body.from), to: new Date(body.to), holder: body.holder ?? '', purpose: body.purpose ?? '' });
+      },
+      '/bookings/cancel': async (_url, request) => {
+        if (!adapter.cancelBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no cancellations`);
+        const body = await readJsonBody(request) as { externalRef?: string };
+        if (!body.externalRef) throw new HttpError(400, 'a cancellation needs externalRef');
+        await adapter.cancelBooking(body.externalRef);
+        return { cancelled: true };
+      },
       '/harvest': async (url) => {
         const sinceText = url.searchParams.get('since');
         const since = sinceText ? new Date(sinceText) : undefined;

@@ -1,17 +1,14 @@
 /** The registry subgraph: the admin API over the source registry. Every operation needs ADMIN. */
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
-import type { Knex } from 'knex';
+import { GraphQLError } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { dateTimeScalar } from '../../schema/scalars.ts';
-import { serveGraphqlHttp } from '../../connectors/sdk/graphql-http.ts';
-import { CLAIMS_HEADER, readHubClaims, requireRole, type HubClaims } from '../auth/hub-claims.ts';
-import type { SourceRegistry, SourceStatus } from './source-registry.ts';
+import { requireRole } from '../auth/hub-claims.ts';
+import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
+import type { SourceStatus } from './source-registry.ts';
 import type { ConnectorKind, HarvestRunRow } from './source-store.ts';
 
-const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+const REGISTRY_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
 export interface SupergraphState {
   sdl: string | null;
@@ -22,11 +19,7 @@ export interface SupergraphState {
   lastErrorAt: Date | null;
 }
 
-interface RegistryContext {
-  claims: HubClaims | null;
-}
-
-function admin(context: RegistryContext, action: string): void {
+function admin(context: HubContext, action: string): void {
   requireRole(context.claims, ['ADMIN'], action);
 }
 
@@ -40,27 +33,28 @@ function parseConfig(id: string, text: string): Record<string, unknown> {
   throw new GraphQLError(`source ${id}: config must be a JSON object`, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-export async function startRegistrySubgraph(db: Knex, registry: SourceRegistry, supergraph: () => SupergraphState, secret: Uint8Array) {
+function startRegistrySubgraph(services: HubServices) {
+  const { db, registry, supergraph } = services;
   const sourceView = (status: SourceStatus) => ({ ...status, id: status.source.id });
-  const resolvers: GraphQLResolverMap<RegistryContext> = {
+  const resolvers: GraphQLResolverMap<HubContext> = {
     DateTime: dateTimeScalar,
     Query: {
-      sources: async (_root, _args, context: RegistryContext) => {
+      sources: async (_root, _args, context: HubContext) => {
         admin(context, 'listing sources');
         return (await registry.status()).map(sourceView);
       },
-      source: async (_root, args: { id: string }, context: RegistryContext) => {
+      source: async (_root, args: { id: string }, context: HubContext) => {
         admin(context, 'reading a source');
         const [status] = await registry.status([args.id]);
         return status ? sourceView(status) : null;
       },
-      supergraph: (_root, _args, context: RegistryContext) => {
+      supergraph: (_root, _args, context: HubContext) => {
         admin(context, 'reading the supergraph');
         return supergraph();
       },
     },
     Mutation: {
-      addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean } }, context: RegistryContext) => {
+      addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean } }, context: HubContext) => {
         admin(context, 'adding a source');
         const { input } = args;
         await registry.add({
@@ -74,12 +68,12 @@ export async function startRegistrySubgraph(db: Knex, registry: SourceRegistry, 
         const [status] = await registry.status([input.id]);
         return { source: sourceView(status), harvest };
       },
-      removeSource: async (_root, args: { id: string }, context: RegistryContext) => {
+      removeSource: async (_root, args: { id: string }, context: HubContext) => {
         admin(context, 'removing a source');
         await registry.remove(args.id);
         return true;
       },
-      harvestSource: async (_root, args: { id: string; full?: boolean }, context: RegistryContext) => {
+      harvestSource: async (_root, args: { id: string; full?: boolean }, context: HubContext) => {
         admin(context, 'harvesting a source');
         return registry.harvest(args.id, { full: args.full ?? false });
       },
@@ -102,19 +96,7 @@ export async function startRegistrySubgraph(db: Knex, registry: SourceRegistry, 
       rejectedRows: (r: HarvestRunRow, args: { first: number }) => r.rejected_rows.slice(0, Math.max(0, args.first)),
     },
   };
-  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<RegistryContext>({ schema, csrfPrevention: false });
-  await apollo.start();
-  const http = await serveGraphqlHttp({
-    apollo,
-    context: async (request) => ({ claims: await readHubClaims(request.headers[CLAIMS_HEADER], secret) }),
-  });
-  return {
-    url: http.url,
-    typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
-    async close() {
-      await http.close();
-      await apollo.stop();
-    },
-  };
+  return serveHubSubgraph({ name: 'registry', typeDefs: REGISTRY_SDL, resolvers, secret: services.secret });
 }
+
+export const registrySubgraph: HubSubgraphModule = { name: 'registry', start: startRegistrySubgraph };

@@ -99,6 +99,11 @@ export class SourceRegistry {
     return [...this.connectors.values()].map((c) => ({ name: c.sourceId, url: `${c.url}/graphql`, typeDefs: c.typeDefs }));
   }
 
+  /** base URL of a source's running connector (its /calendar and /bookings endpoints), or null */
+  connectorUrl(sourceId: string): string | null {
+    return this.connectors.get(sourceId)?.url ?? null;
+  }
+
   setCompositionErrors(errors: Map<string, string>): void {
     this.compositionErrors = errors;
   }

@@ -1,0 +1,48 @@
+/**
+ * The hub's side of a connector's plain endpoints: the owner's calendar and booking
+ * write-back. Errors name the source and what the connector said.
+ */
+import type { BusyInterval } from './contract.ts';
+
+export interface ConnectorClient {
+  calendar(localId: string, from: Date, to: Date): Promise<BusyInterval[]>;
+  placeBooking(booking: { bookingId: string; localId: string; from: Date; to: Date; holder: string; purpose: string }): Promise<{ externalRef: string }>;
+  cancelBooking(externalRef: string): Promise<void>;
+}
+
+export class ConnectorCallError extends Error {
+  constructor(message: string, readonly status: number | null) {
+    super(message);
+  }
+}
+
+export function connectorClient(sourceId: string, baseUrl: string, timeoutMs = 5000): ConnectorClient {
+  async function call<T>(path: string, init?: RequestInit): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      throw new ConnectorCallError(`source ${sourceId}: connector unreachable (${error instanceof Error ? error.message : String(error)})`, null);
+    }
+    const body = await response.json().catch(() => null) as (T & { error?: string }) | null;
+    if (!response.ok || body === null) {
+      const reason = body?.error ?? `HTTP ${response.status}`;
+      throw new ConnectorCallError(reason.startsWith(`source ${sourceId}`) ? reason : `source ${sourceId}: ${reason}`, response.status);
+    }
+    return body;
+  }
+  const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return {
+    async calendar(localId, from, to) {
+      const query = new URLSearchParams({ localId, from: from.toISOString(), to: to.toISOString() });
+      const body = await call<{ busy: Array<{ from: string; to: string }> }>(`/calendar?${query}`);
+      return body.busy.map((b) => ({ from: new Date(b.from), to: new Date(b.to) }));
+    },
+    placeBooking: (booking) => post<{ externalRef: string }>('/bookings/place', {
+      ...booking, from: booking.from.toISOString(), to: booking.to.toISOString(),
+    }),
+    async cancelBooking(externalRef) {
+      await post('/bookings/cancel', { externalRef });
+    },
+  };
+}

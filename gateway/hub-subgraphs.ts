@@ -1,0 +1,10 @@
+/**
+ * The hub's own subgraphs besides the catalog (whose schema follows the registry and is
+ * started apart). Adding a hub subgraph is one line here.
+ */
+import type { HubSubgraphModule } from '../subgraphs/serve-hub-subgraph.ts';
+import { registrySubgraph } from '../subgraphs/registry/registry-subgraph.ts';
+
+export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
+  registrySubgraph,
+];

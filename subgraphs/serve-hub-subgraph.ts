@@ -1,0 +1,71 @@
+/**
+ * How every hub subgraph (registry, booking, procurement, oversight…) is served: its SDL and
+ * resolvers as a federation subgraph on a free port, with the caller's claims, as vouched for
+ * by the gateway, in the context.
+ */
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse } from 'graphql';
+import type { Knex } from 'knex';
+import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
+import { CLAIMS_HEADER, readHubClaims, type HubClaims } from './auth/hub-claims.ts';
+import type { SourceRegistry } from './registry/source-registry.ts';
+import type { SupergraphState } from './registry/registry-subgraph.ts';
+
+export interface HubContext extends BaseContext {
+  claims: HubClaims | null;
+}
+
+/** What a hub subgraph may use of the hub it runs in. */
+export interface HubServices {
+  db: Knex;
+  secret: Uint8Array;
+  dataDir: string;
+  registry: SourceRegistry;
+  supergraph: () => SupergraphState;
+  log: (line: string) => void;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  /** the subgraph's GraphQL endpoint */
+  url: string;
+  typeDefs: string;
+  close(): Promise<void>;
+}
+
+/** A hub subgraph: listed once in gateway/hub-subgraphs.ts, started with the hub. */
+export interface HubSubgraphModule {
+  name: string;
+  start(services: HubServices): Promise<RunningSubgraph>;
+}
+
+export async function serveHubSubgraph<TContext extends HubContext>(options: {
+  name: string;
+  typeDefs: string;
+  resolvers: GraphQLResolverMap<TContext>;
+  secret: Uint8Array;
+  /** adds per-request state (loaders) to the claims */
+  context?: (claims: HubClaims | null) => TContext;
+}): Promise<RunningSubgraph> {
+  const schema = buildSubgraphSchema([{ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
+  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false });
+  await apollo.start();
+  const http = await serveGraphqlHttp<TContext>({
+    apollo,
+    context: async (request) => {
+      const claims = await readHubClaims(request.headers[CLAIMS_HEADER], options.secret);
+      return options.context ? options.context(claims) : ({ claims } as TContext);
+    },
+  });
+  return {
+    name: options.name,
+    url: `${http.url}/graphql`,
+    typeDefs: options.typeDefs,
+    async close() {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}
