@@ -25,13 +25,14 @@ export class Composer {
       const job = this.pending.get(message.id);
       this.pending.delete(message.id);
       job?.resolve(message);
+      // an idle worker must not keep the process alive
+      if (this.pending.size === 0) worker.unref();
     });
     worker.on('error', (error) => {
       for (const job of this.pending.values()) job.reject(error);
       this.pending.clear();
       this.worker = null;
     });
-    worker.unref();
     this.worker = worker;
     return worker;
   }
@@ -40,7 +41,9 @@ export class Composer {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { id, resolve, reject });
-      this.start().postMessage({ id, services });
+      const worker = this.start();
+      worker.ref();
+      worker.postMessage({ id, services });
     });
   }
 
