@@ -39,6 +39,7 @@ export interface SqlCalendarConfig {
 export interface SqlSourceConfig extends MappingConfig {
   connection: SqlConnectionConfig;
   table: string;
+  /** the schema of both the instrument table and the calendar table; "public" unless given */
   schema: string;
   calendar?: SqlCalendarConfig;
 }

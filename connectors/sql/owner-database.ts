@@ -24,9 +24,9 @@ export interface OwnerDatabase {
 
 const dateAsText = (value: string) => value;
 
-function pgTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  if (oid === pg.types.builtins.DATE) return dateAsText;
-  return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+/** knex asks pg for text results only */
+function pgTypeParser(oid: number): (value: string) => unknown {
+  return oid === pg.types.builtins.DATE ? dateAsText : pg.types.getTypeParser(oid, 'text');
 }
 
 export function redactConnectionString(connectionString: string): string {
@@ -81,9 +81,11 @@ async function openPglite(sourceId: string, dataDir: string): Promise<OwnerDatab
 async function openServer(sourceId: string, connectionString: string): Promise<OwnerDatabase> {
   const db = knex({
     client: 'pg',
-    connection: { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser: pgTypeParser } } as Knex.PgConnectionConfig,
+    connection: { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser: pgTypeParser } },
     pool: { min: 0, max: 4 },
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS + 2_000,
+    // a failed connection reaches the hub as a ConnectorError naming the source; knex's warning would repeat it unnamed
+    log: { warn: (message: string) => (message.startsWith('Acquire connection error') ? undefined : console.warn(message)) },
   });
   const describe = `database ${redactConnectionString(connectionString)}`;
   try {

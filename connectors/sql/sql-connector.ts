@@ -71,11 +71,11 @@ function sqlAdapter(sourceId: string, config: SqlSourceConfig, owner: OwnerDatab
   }
 
   function toRecord(row: Row, extraNames: readonly string[]) {
-    const extras = new Set(extraNames);
-    const read = (column: string) => (extras.has(column) ? extraText(row[column]) : row[column]);
+    const read = (column: string) => (mappedColumns.has(column) ? row[column] : extraText(row[column]));
     return mapRecord(`${table} ${String(row[idColumn])}`, read, config, extraNames);
   }
 
+  /** The status column through the same value map the listing applies. */
   function declaredStatusOf(raw: unknown) {
     if (!statusColumn) return null;
     const mapped = mapRecord('', () => raw, { fields: { status: statusColumn }, values: config.values }).values.status;
