@@ -9,7 +9,6 @@ import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
 import type { RunningSubgraph } from '../subgraphs/serve-hub-subgraph.ts';
 import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
-import { startDemoSources } from '../connectors/demo/start-demo-sources.ts';
 import { RegistryComposition } from './supergraph/registry-composition.ts';
 import { startGateway } from './server.ts';
 import { createAuthenticator } from './plugins/authenticate.ts';
@@ -61,6 +60,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const demoToHarvest: string[] = [];
     if (options.demo) {
+      // loaded only when asked for: the demo's generator and servers are not part of a production hub
+      const { startDemoSources } = await import('../connectors/demo/start-demo-sources.ts');
       const demo = await startDemoSources(path.join(dataDir, 'demo'));
       closers.push(() => demo.close());
       const stored = new Set((await registry.store.list()).map((s) => s.id));

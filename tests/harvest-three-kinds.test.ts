@@ -32,7 +32,7 @@ describe.each(DATABASE_TARGETS)('three connector kinds in one graph ($name)', (t
     for (const [id, kind, config] of [['szu', 'SQL', sql], ['rentlab', 'REST', jsonCatalogueConfig(catalogue.url)], ['smallinst', 'SPREADSHEET', { file: sheet }]] as const) {
       const result = await hub.gql<{ addSource: { harvest: { status: string; imported: number; rejected: number } } }>(ADD_SOURCE, addSourceInput(id, kind, config));
       expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-      expect(result.data!.addSource.harvest).toMatchObject({ status: 'SUCCEEDED', rejected: 0 });
+      expect(result.data!.addSource.harvest, JSON.stringify(result.data!.addSource.harvest)).toMatchObject({ status: 'SUCCEEDED', rejected: 0 });
     }
   });
   afterAll(async () => {

@@ -43,7 +43,7 @@ function readValueMaps(config: ConfigReader): ValueMaps | undefined {
   return maps as ValueMaps;
 }
 
-function readDefaults(config: ConfigReader): NormalizeDefaults | undefined {
+export function readDefaults(config: ConfigReader): NormalizeDefaults | undefined {
   const defaults = config.optionalObject('defaults');
   if (!defaults) return undefined;
   defaults.allowOnly(['institution', 'institutionType', 'district', 'sharing', 'declaredStatus']);

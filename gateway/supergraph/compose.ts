@@ -43,7 +43,7 @@ export class Composer {
       this.pending.set(id, { id, resolve, reject });
       const worker = this.start();
       worker.ref();
-      worker.postMessage({ id, services });
+      worker.postMessage({ id, services: services.map(({ name, url, typeDefs }) => ({ name, url, typeDefs })) });
     });
   }
 

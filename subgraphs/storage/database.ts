@@ -16,6 +16,18 @@ import { migrateHubDatabase } from './migrate.ts';
 // numeric stays a string (money must not become a float); bigint counts become numbers
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * knex-pglite names a delete's command "DEL", so knex hands back the raw response instead of
+ * the row count it gives for every other dialect; this restores the count.
+ */
+class HubPGLiteClient extends (ClientPGLite as unknown as new (config: Knex.Config) => Knex.Client) {
+  processResponse(obj: { method?: string; returning?: unknown }, runner: unknown): unknown {
+    const out = (ClientPGLite.prototype as unknown as { processResponse(o: unknown, r: unknown): unknown }).processResponse.call(this, obj, runner);
+    if (obj.method === 'del' && !obj.returning && out && typeof out === 'object' && 'rowCount' in out) return (out as { rowCount: number }).rowCount;
+    return out;
+  }
+}
+
 export interface DatabaseOptions {
   /** server PostgreSQL; when absent the embedded PGlite is used */
   databaseUrl?: string;
@@ -55,7 +67,7 @@ export async function openHubDatabase(options: DatabaseOptions): Promise<HubData
     if (pgDir) mkdirSync(pgDir, { recursive: true });
     describe = pgDir ? `PGlite at ${pgDir}` : 'PGlite in memory';
     const pglite = await PGlite.create(pgDir, { extensions: { pg_trgm, btree_gist } });
-    db = knex({ client: ClientPGLite, connection: { pglite } as Knex.StaticConnectionConfig });
+    db = knex({ client: HubPGLiteClient as unknown as typeof Knex.Client, connection: { pglite } as Knex.StaticConnectionConfig });
     await db.raw('create extension if not exists pg_trgm');
     await db.raw('create extension if not exists btree_gist');
   }
