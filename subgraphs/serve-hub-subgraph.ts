@@ -3,6 +3,7 @@
  * resolvers as a federation subgraph on a free port, with the caller's claims, as vouched for
  * by the gateway, in the context.
  */
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -50,7 +51,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false });
+  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const http = await serveGraphqlHttp<TContext>({
     apollo,

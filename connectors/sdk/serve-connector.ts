@@ -4,6 +4,7 @@
  * the owner's system, batched per request, and a JSON harvest endpoint the hub pages through.
  */
 import { readFileSync } from 'node:fs';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
@@ -137,7 +138,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
   };
   const extra = options.extraResolvers ?? {};
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: { ...resolvers, ...extra } as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false });
+  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
 
   const newContext = async (): Promise<ConnectorContext> => ({

@@ -3,6 +3,7 @@
  * rebuilt (not restarted) when the serving supergraph changes: the port stays, the Apollo
  * instance behind it is swapped.
  */
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -24,7 +25,7 @@ export interface CatalogSubgraph {
 
 async function buildApollo(db: Knex, sourceIds: readonly string[]): Promise<ApolloServer<CatalogContext>> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(catalogTypeDefs(sourceIds)), resolvers: catalogResolvers(db, sourceIds) as never }]);
-  const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, introspection: true });
+  const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, introspection: true, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   return apollo;
 }
