@@ -37,7 +37,7 @@ export interface GraphqlResponse<T> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-export async function startTestHub(target: DatabaseTarget, options: { sourceTimeoutMs?: number } = {}): Promise<TestHub> {
+export async function startTestHub(target: DatabaseTarget, options: { sourceTimeoutMs?: number; demo?: boolean } = {}): Promise<TestHub> {
   const temp = tempDir();
   const logs: string[] = [];
   const hub = await startHub({
@@ -46,7 +46,7 @@ export async function startTestHub(target: DatabaseTarget, options: { sourceTime
     dataDir: temp.dir,
     databaseUrl: target.databaseUrl,
     databaseSchema: target.databaseUrl ? `irhub_test_${randomBytes(5).toString('hex')}` : undefined,
-    demo: false,
+    demo: options.demo ?? false,
     schedule: false,
     sourceTimeoutMs: options.sourceTimeoutMs,
     log: (line) => logs.push(line),

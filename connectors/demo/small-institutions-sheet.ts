@@ -1,0 +1,25 @@
+/** The small institutions' export: the template layout, Chinese headers, as CSV (with BOM) and XLSX. */
+import { writeFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { CANONICAL_FIELDS, type CanonicalField } from '../sdk/fields.ts';
+import type { DemoInstrumentRow } from './inventory-generator.ts';
+
+const COLUMNS: CanonicalField[] = ['local_id', 'name', 'name_en', 'model', 'manufacturer', 'country', 'category', 'original_value_wan',
+  'purchase_date', 'institution', 'institution_type', 'district', 'address', 'sharing', 'status', 'external_rate', 'internal_rate',
+  'contact_name', 'contact_phone', 'contact_email', 'specs', 'functions'];
+
+function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export async function writeSmallInstitutionsSheet(csvPath: string, xlsxPath: string, rows: readonly DemoInstrumentRow[]): Promise<void> {
+  const header = COLUMNS.map((c) => CANONICAL_FIELDS[c]);
+  const lines = [header.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))];
+  await writeFile(csvPath, `\uFEFF${lines.join('\r\n')}\r\n`);
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('大型仪器设备');
+  sheet.addRow(header);
+  for (const r of rows) sheet.addRow(COLUMNS.map((c) => r[c]));
+  await workbook.xlsx.writeFile(xlsxPath);
+}
