@@ -11,6 +11,7 @@ import { createRestAdapter } from '../connectors/rest/rest-connector.ts';
 import { ConnectorError, type ConnectorAdapter, type SourceRecord } from '../connectors/sdk/contract.ts';
 import { normalizeRecord } from '../connectors/sdk/canonical.ts';
 import { checkConformance } from '../connectors/sdk/conformance.ts';
+import { listAll, rejection } from './support/adapter-listing.ts';
 
 const HOUR = 3600_000;
 const UPDATED_BASE = Date.parse('2024-01-01T00:00:00Z');
@@ -181,26 +182,6 @@ function restConfigJson(baseUrl: string, overrides: Record<string, unknown> = {}
     booking: { path: '/equipment/{id}/reservations', refPath: 'id', cancelPath: '/reservations/{ref}' },
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
-async function listAll(adapter: ConnectorAdapter, limit: number, since?: Date) {
-  const records: SourceRecord[] = [];
-  const pageSizes: number[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 100; pages++) {
-    const page = await adapter.listInstruments({ limit, cursor, since });
-    records.push(...page.records);
-    pageSizes.push(page.records.length + (page.unreadable?.length ?? 0));
-    if (!page.nextCursor) return { records, pageSizes };
-    cursor = page.nextCursor;
-  }
-  throw new Error('paging did not end');
 }
 
 const listedIds = (records: SourceRecord[]) => records.map((r) => r.values.local_id).filter((id) => id !== undefined).map(String);

@@ -15,6 +15,7 @@ import { openSqlAdapter } from '../connectors/sql/sql-connector.ts';
 import { ConnectorError, type ConnectorAdapter, type SourceRecord } from '../connectors/sdk/contract.ts';
 import { normalizeRecord } from '../connectors/sdk/canonical.ts';
 import { checkConformance } from '../connectors/sdk/conformance.ts';
+import { listAll, rejection } from './support/adapter-listing.ts';
 
 const HOUR = 3600_000;
 const UPDATED_BASE = Date.parse('2024-01-01T00:00:00Z');
@@ -140,30 +141,6 @@ function configJson(owner: OwnerDatabase, overrides: Record<string, unknown> = {
     },
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
-async function listAll(adapter: ConnectorAdapter, limit: number, since?: Date) {
-  const records: SourceRecord[] = [];
-  const pageSizes: number[] = [];
-  const unreadable: string[] = [];
-  let cursor: string | undefined;
-  let firstTotal: number | undefined;
-  for (let pages = 0; pages < 100; pages++) {
-    const page = await adapter.listInstruments({ limit, cursor, since });
-    if (pages === 0) firstTotal = page.totalEstimate;
-    records.push(...page.records);
-    pageSizes.push(page.records.length);
-    unreadable.push(...(page.unreadable ?? []).map((u) => `${u.ref}|${u.field}|${u.reason}`));
-    if (!page.nextCursor) return { records, pageSizes, unreadable, firstTotal };
-    cursor = page.nextCursor;
-  }
-  throw new Error('paging did not end');
 }
 
 function sqlConnectorSuite(openOwner: () => Promise<OwnerDatabase>) {
