@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { resolveDistrict } from '../../schema/districts.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import type { InstrumentRow } from './rows.ts';
+import { parseTextQuery, SCORE_WEIGHTS, tsquery } from './search/text-query.ts';
 
 export interface InstrumentFilterInput {
   text?: string | null;
@@ -29,6 +30,8 @@ export const MAX_TEXT_LENGTH = 200;
 export interface InstrumentPage {
   totalCount: number;
   rows: InstrumentRow[];
+  /** relevance of each row for a text search, null otherwise */
+  scores: Array<number | null>;
   cursors: string[];
   hasNextPage: boolean;
 }
@@ -56,11 +59,6 @@ export function checkFilter(filter: InstrumentFilterInput): { districts: string[
   return { districts, text };
 }
 
-/** Model numbers are written with or without spaces and hyphens: "JEM2100F" = "JEM-2100F". */
-export function compactText(text: string): string {
-  return text.toLowerCase().replace(/[\s\-_/.·]+/g, '');
-}
-
 export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
   const { districts, text } = checkFilter(filter);
   query.whereIn('i.source_id', [...activeSourceIds]);
@@ -73,11 +71,11 @@ export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterIn
   if (filter.declaredStatuses?.length) query.whereIn('i.declared_status', filter.declaredStatuses);
   if (filter.maxExternalRate) query.where('i.external_rate', '<=', filter.maxExternalRate);
   if (text) {
-    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const compact = `%${compactText(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const parsed = parseTextQuery(text);
     query.where((q) => {
-      q.whereRaw(`(i.name || ' ' || coalesce(i.name_en, '') || ' ' || coalesce(i.model, '') || ' ' || coalesce(i.manufacturer, '')) ilike ?`, [like])
-        .orWhereRaw(`regexp_replace(lower(coalesce(i.model, '')), '[\\s\\-_/.·]+', '', 'g') like ?`, [compact]);
+      if (parsed.terms.length) q.orWhereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(parsed.terms, '&')]);
+      if (parsed.typeKeys.length) q.orWhereRaw('i.type_keys && ?::text[]', [parsed.typeKeys]);
+      if (!parsed.terms.length && !parsed.typeKeys.length) q.whereRaw('false');
     });
   }
   return query;
@@ -86,12 +84,27 @@ export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterIn
 export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[]): Promise<InstrumentPage> {
   const limit = pageSize(first, MAX_PAGE, 20);
   const cursor = after ? decodeCursor(after) : null;
-  if (cursor && !('after' in cursor)) throw badInput('after: cursor does not belong to this listing', 'after');
+  const { text } = checkFilter(filter);
   const base = () => applyFilter(db('instruments as i').join('institutions as inst', 'inst.id', 'i.institution_id'), filter, activeSourceIds);
-  const pageQuery = base().select('i.*').orderBy('i.id').limit(limit + 1);
-  if (cursor) pageQuery.where('i.id', '>', cursor.after);
+  let pageQuery: Knex.QueryBuilder;
+  let offset = 0;
+  if (text) {
+    // ranked: an exact model, then an exact type, then a type, then how well the words match
+    if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
+    offset = cursor && 'offset' in cursor ? cursor.offset : 0;
+    const parsed = parseTextQuery(text);
+    const score = db.raw(`(case when ?::text is not null and regexp_replace(lower(coalesce(i.model, '')), '[^a-z0-9]', '', 'g') = ? then ${SCORE_WEIGHTS.exactModel} else 0 end
+      + case when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.exactType} when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.type} else 0 end
+      + ${SCORE_WEIGHTS.text} * ${parsed.terms.length ? "ts_rank(i.search_vector, to_tsquery('simple', ?))" : '0'}) as score`,
+    [parsed.model, parsed.model ?? '', parsed.exactTypeKeys, parsed.typeKeys, ...(parsed.terms.length ? [tsquery(parsed.terms, '|')] : [])]);
+    pageQuery = base().select('i.*', score).orderBy([{ column: 'score', order: 'desc' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
+  } else {
+    if (cursor && !('after' in cursor)) throw badInput('after: cursor does not belong to this listing', 'after');
+    pageQuery = base().select('i.*').orderBy('i.id').limit(limit + 1);
+    if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
+  }
   const [rows, countRows] = await Promise.all([
-    pageQuery as Promise<InstrumentRow[]>,
+    pageQuery as Promise<Array<InstrumentRow & { score?: number }>>,
     base().count<{ count: number | string }[]>({ count: '*' }),
   ]);
   const hasNextPage = rows.length > limit;
@@ -99,7 +112,8 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   return {
     totalCount: Number(countRows[0]?.count ?? 0),
     rows: page,
-    cursors: page.map((r) => encodeCursor({ after: r.id })),
+    scores: page.map((r) => (r.score === undefined ? null : Math.round(Number(r.score) * 1000) / 1000)),
+    cursors: page.map((r, n) => encodeCursor(text ? { offset: offset + n + 1 } : { after: r.id })),
     hasNextPage,
   };
 }

@@ -7,6 +7,8 @@ import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import { listInstruments, type InstrumentFilterInput } from './listing.ts';
+import { parseTextQuery } from './search/text-query.ts';
+import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
 import type { InstitutionRow, InstrumentRow } from './rows.ts';
 
@@ -38,6 +40,7 @@ const instrumentFields = {
     : null),
   extra: (row: InstrumentRow) => Object.entries(row.extra ?? {}).map(([key, value]) => ({ key, value: String(value) })),
   harvestedAt: (row: InstrumentRow) => row.harvested_at,
+  instrumentTypes: (row: InstrumentRow) => row.type_keys.map((key) => instrumentTypeByKey(key)).filter(Boolean),
 };
 
 export function catalogResolvers(db: Knex, sourceIds: readonly string[]): GraphQLResolverMap<CatalogContext> {
@@ -54,7 +57,8 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[]): GraphQ
         const page = await listInstruments(db, filter, args.first, args.after, sourceIds);
         return {
           totalCount: page.totalCount,
-          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: null })),
+          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i] })),
+          recognizedTypes: filter.text ? parseTextQuery(filter.text).typeKeys.map((key) => instrumentTypeByKey(key)) : [],
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
         };
       },

@@ -28,6 +28,7 @@ export interface InstrumentRow {
   extra: Record<string, string>;
   source_updated_at: Date | null;
   harvested_at: Date;
+  type_keys: string[];
 }
 
 export interface InstitutionRow {

@@ -46,6 +46,8 @@ const INSTRUMENT_FIELDS = `
   functions: String
   "owner columns with no canonical meaning, as key/value pairs"
   extra: [ExtraSpec!]!
+  "the thesaurus types recognised in its name"
+  instrumentTypes: [InstrumentTypeInfo!]!
   "when the hub last harvested this record"
   harvestedAt: DateTime!`;
 

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
 import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
+import { searchDocument } from '../catalog/search/search-document.ts';
 
 const INSERT_CHUNK = 500;
 
@@ -22,6 +23,7 @@ export interface IndexWrite {
 }
 
 function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Date) {
+  const search = searchDocument(i);
   return {
     id: instrumentId(sourceId, i.localId),
     source_id: sourceId,
@@ -51,6 +53,9 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
     extra: JSON.stringify(i.extra),
     source_updated_at: i.updatedAt,
     harvested_at: harvestedAt,
+    type_keys: search.typeKeys,
+    name_terms: search.nameTerms,
+    detail_terms: search.detailTerms,
   };
 }
 

@@ -5,10 +5,11 @@
 import type { Knex } from 'knex';
 import { registryMigrations } from '../registry/migrations.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
+import { searchMigrations } from '../catalog/search/migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {
