@@ -68,4 +68,41 @@ describe('search ranking', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(types(result.edges[0])).toContain('SEM');
   });
+
+  it('counts facets for the current query, consistent with the filtered totals', async () => {
+    const result = await hub.gql<{ instruments: { totalCount: number; facets: Record<string, Array<{ value: string; count: number }>> } }>(
+      `{ instruments(filter: { text: "液相色谱", sharing: [OPEN] }) { totalCount facets { classes { value count } districts { value count } institutionTypes { value count } institutions { value label count } sharing { value count } } } }`);
+    const { totalCount, facets } = result.data!.instruments;
+    expect(totalCount).toBeGreaterThan(0);
+    expect(facets.sharing).toEqual([{ value: 'OPEN', count: totalCount }]);
+    for (const facet of ['classes', 'districts', 'institutionTypes']) expect(facets[facet].reduce((n, f) => n + f.count, 0)).toBe(totalCount);
+    const nanshan = facets.districts.find((d) => d.value === '南山区')!;
+    const narrowed = await hub.gql<{ instruments: { totalCount: number } }>(`{ instruments(filter: { text: "液相色谱", sharing: [OPEN], districts: ["南山区"] }) { totalCount } }`);
+    expect(narrowed.data!.instruments.totalCount).toBe(nanshan.count);
+  });
+
+  it('keeps instruments within a distance and sorts them nearest first', async () => {
+    const near = { lat: 22.755, lng: 113.93, km: 5 }; // Guangming
+    const result = await hub.gql<{ instruments: { totalCount: number; edges: Array<{ distanceKm: number; node: { district: string } }> } }>(
+      'query ($near: NearInput) { instruments(filter: { near: $near }, sort: DISTANCE, first: 50) { totalCount edges { distanceKm node { district } } } }', { near });
+    const edges = result.data!.instruments.edges;
+    expect(result.data!.instruments.totalCount).toBeGreaterThan(0);
+    expect(edges.every((e) => e.distanceKm <= 5 && e.node.district === '光明区')).toBe(true);
+    expect(edges.map((e) => e.distanceKm)).toEqual([...edges.map((e) => e.distanceKm)].sort((a, b) => a - b));
+    const bad = await hub.gql('{ instruments(filter: { near: { lat: 95, lng: 0, km: 5 } }) { totalCount } }');
+    expect(bad.errors?.[0].message).toMatch(/filter.near: lat 95 is not a latitude/);
+  });
+
+  it('answers bad search input with clear errors', async () => {
+    const long = await hub.gql('query ($t: String) { instruments(filter: { text: $t }) { totalCount } }', { t: 'x'.repeat(10_000) });
+    expect(long.errors?.[0].message).toMatch(/10000 characters; at most 200/);
+    const empty = await hub.gql('{ instruments(filter: { text: "   " }) { totalCount } }');
+    expect(empty.errors).toBeUndefined();
+    const unknownClass = await hub.gql('{ instruments(filter: { classes: [TELEPATHY] }) { totalCount } }');
+    expect(unknownClass.errors?.[0].message).toMatch(/TELEPATHY/);
+    const window = await hub.gql('{ instruments(filter: { availableFrom: "2026-12-02T10:00:00+08:00", availableTo: "2026-12-01T10:00:00+08:00" }) { totalCount } }');
+    expect(window.errors?.[0].message).toMatch(/availableTo must be after filter.availableFrom/);
+    const distanceWithoutPoint = await hub.gql('{ instruments(sort: DISTANCE) { totalCount } }');
+    expect(distanceWithoutPoint.errors?.[0].message).toMatch(/sort DISTANCE needs filter.near/);
+  });
 });

@@ -9,6 +9,8 @@ import { resolveDistrict } from '../../schema/districts.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import type { InstrumentRow } from './rows.ts';
 import { parseTextQuery, SCORE_WEIGHTS, tsquery } from './search/text-query.ts';
+import { applyNear, checkNear, distanceSql, haversineKm, type NearInput } from './search/nearness.ts';
+import { countFacets, type Facets } from './search/facets.ts';
 
 export interface InstrumentFilterInput {
   text?: string | null;
@@ -20,6 +22,7 @@ export interface InstrumentFilterInput {
   sourceIds?: string[] | null;
   declaredStatuses?: string[] | null;
   maxExternalRate?: string | null;
+  near?: NearInput | null;
   availableFrom?: Date | null;
   availableTo?: Date | null;
 }
@@ -32,7 +35,10 @@ export interface InstrumentPage {
   rows: InstrumentRow[];
   /** relevance of each row for a text search, null otherwise */
   scores: Array<number | null>;
+  /** km from filter.near, when given */
+  distances: Array<number | null>;
   cursors: string[];
+  facets(): Promise<Facets>;
   hasNextPage: boolean;
 }
 
@@ -53,14 +59,16 @@ export function checkFilter(filter: InstrumentFilterInput): { districts: string[
       return resolved.zh;
     });
   }
+  if (filter.near) checkNear(filter.near);
   const { availableFrom: from, availableTo: to } = filter;
   if ((from && !to) || (!from && to)) throw badInput('filter.availableFrom and filter.availableTo go together', 'filter.availableTo');
   if (from && to && to.getTime() <= from.getTime()) throw badInput('filter.availableTo must be after filter.availableFrom', 'filter.availableTo');
   return { districts, text };
 }
 
-export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
+export function applyFilter(db: Knex, query: Knex.QueryBuilder, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
   const { districts, text } = checkFilter(filter);
+  if (filter.near) applyNear(db, query, filter.near);
   query.whereIn('i.source_id', [...activeSourceIds]);
   if (filter.sourceIds?.length) query.whereIn('i.source_id', filter.sourceIds);
   if (filter.classes?.length) query.whereIn('i.instrument_class', filter.classes);
@@ -81,14 +89,24 @@ export function applyFilter(query: Knex.QueryBuilder, filter: InstrumentFilterIn
   return query;
 }
 
-export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[]): Promise<InstrumentPage> {
+const roundKm = (km: number | null) => (km === null ? null : Math.round(Number(km) * 100) / 100);
+
+export type InstrumentSort = 'RELEVANCE' | 'DISTANCE' | 'ID';
+
+export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort = 'RELEVANCE'): Promise<InstrumentPage> {
   const limit = pageSize(first, MAX_PAGE, 20);
   const cursor = after ? decodeCursor(after) : null;
   const { text } = checkFilter(filter);
-  const base = () => applyFilter(db('instruments as i').join('institutions as inst', 'inst.id', 'i.institution_id'), filter, activeSourceIds);
+  const base = () => applyFilter(db, db('instruments as i').join('institutions as inst', 'inst.id', 'i.institution_id'), filter, activeSourceIds);
   let pageQuery: Knex.QueryBuilder;
   let offset = 0;
-  if (text) {
+  const ranked = Boolean(text) || sort === 'DISTANCE';
+  if (sort === 'DISTANCE' && !filter.near) throw badInput('sort DISTANCE needs filter.near', 'sort');
+  if (sort === 'DISTANCE' && filter.near) {
+    if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
+    offset = cursor && 'offset' in cursor ? cursor.offset : 0;
+    pageQuery = base().select('i.*', db.raw('? as distance_km', [distanceSql(db, filter.near)])).orderBy([{ column: 'distance_km' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
+  } else if (text) {
     // ranked: an exact model, then an exact type, then a type, then how well the words match
     if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
     offset = cursor && 'offset' in cursor ? cursor.offset : 0;
@@ -104,7 +122,7 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
   }
   const [rows, countRows] = await Promise.all([
-    pageQuery as Promise<Array<InstrumentRow & { score?: number }>>,
+    pageQuery as Promise<Array<InstrumentRow & { score?: number; distance_km?: number }>>,
     base().count<{ count: number | string }[]>({ count: '*' }),
   ]);
   const hasNextPage = rows.length > limit;
@@ -113,7 +131,9 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     totalCount: Number(countRows[0]?.count ?? 0),
     rows: page,
     scores: page.map((r) => (r.score === undefined ? null : Math.round(Number(r.score) * 1000) / 1000)),
-    cursors: page.map((r, n) => encodeCursor(text ? { offset: offset + n + 1 } : { after: r.id })),
+    distances: page.map((r) => (filter.near ? roundKm(r.distance_km ?? haversineKm(filter.near, r)) : null)),
+    cursors: page.map((r, n) => encodeCursor(ranked ? { offset: offset + n + 1 } : { after: r.id })),
     hasNextPage,
+    facets: () => countFacets(base),
   };
 }

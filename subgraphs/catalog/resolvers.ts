@@ -6,7 +6,7 @@ import { INSTRUMENT_CLASSES, instrumentClassInfo, type InstrumentClassKey } from
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import { listInstruments, type InstrumentFilterInput } from './listing.ts';
+import { checkFilter, listInstruments, type InstrumentFilterInput, type InstrumentSort } from './listing.ts';
 import { parseTextQuery } from './search/text-query.ts';
 import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
@@ -49,15 +49,17 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[]): GraphQ
     DateTime: dateTimeScalar,
     Decimal: decimalScalar,
     Query: {
-      instruments: async (_root, args: { filter?: InstrumentFilterInput | null; first?: number | null; after?: string | null }) => {
+      instruments: async (_root, args: { filter?: InstrumentFilterInput | null; first?: number | null; after?: string | null; sort?: InstrumentSort | null }) => {
         const filter = args.filter ?? {};
+        checkFilter(filter);
         if (filter.availableFrom || filter.availableTo) {
           throw new GraphQLError('filter.availableFrom/availableTo: availability search is not available in this version', { extensions: { code: 'NOT_IMPLEMENTED' } });
         }
-        const page = await listInstruments(db, filter, args.first, args.after, sourceIds);
+        const page = await listInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
         return {
           totalCount: page.totalCount,
-          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i] })),
+          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i] })),
+          facets: page.facets,
           recognizedTypes: filter.text ? parseTextQuery(filter.text).typeKeys.map((key) => instrumentTypeByKey(key)) : [],
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
         };

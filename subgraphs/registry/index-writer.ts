@@ -8,6 +8,7 @@ import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
 import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
 import { searchDocument } from '../catalog/search/search-document.ts';
+import { resolveDistrict } from '../../schema/districts.ts';
 
 const INSERT_CHUNK = 500;
 
@@ -24,6 +25,9 @@ export interface IndexWrite {
 
 function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Date) {
   const search = searchDocument(i);
+  // an instrument without coordinates of its own stands at its district's centre
+  const district = resolveDistrict(i.district ?? i.institution.district ?? '');
+  const located = i.latitude !== null && i.longitude !== null;
   return {
     id: instrumentId(sourceId, i.localId),
     source_id: sourceId,
@@ -48,8 +52,8 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
     contact_email: i.contactEmail,
     specs: i.specs,
     functions: i.functions,
-    latitude: i.latitude,
-    longitude: i.longitude,
+    latitude: located ? i.latitude : district?.lat ?? null,
+    longitude: located ? i.longitude : district?.lng ?? null,
     extra: JSON.stringify(i.extra),
     source_updated_at: i.updatedAt,
     harvested_at: harvestedAt,
