@@ -38,9 +38,9 @@ const PATTERNS: Pattern[] = [];
 for (const type of INSTRUMENT_TYPES) {
   for (const name of new Set(instrumentTypeNames(type))) {
     if (CJK.test(name)) {
+      // short forms such as 核磁 are safe: the longest match wins, so 核磁共振成像 is taken by MRI first
       const form = cjkForm(name);
-      // a bare two-character stem such as 核磁 would match too much inside other names
-      if ([...form].length >= 3 || form === fold(type.zh)) PATTERNS.push({ key: type.key, name, cjk: true, words: [form], length: [...form].length * 2 });
+      PATTERNS.push({ key: type.key, name, cjk: true, words: [form], length: [...form].length * 2 });
     } else {
       const w = words(name);
       if (w.length === 0) continue;

@@ -81,7 +81,10 @@ export function applyFilter(db: Knex, query: Knex.QueryBuilder, filter: Instrume
   if (text) {
     const parsed = parseTextQuery(text);
     query.where((q) => {
-      if (parsed.terms.length) q.orWhereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(parsed.terms, '&')]);
+      // a text that names a type exactly ("高效液相色谱仪", "PPMS") wants that type: words it shares with
+      // instruments of another recognised type (液相色谱-质谱联用仪, 0.1 ppm) do not make them matches
+      if (parsed.terms.length && parsed.exactTypeKeys.length) q.orWhereRaw(`(i.search_vector @@ to_tsquery('simple', ?) and cardinality(i.type_keys) = 0)`, [tsquery(parsed.terms, '&')]);
+      else if (parsed.terms.length) q.orWhereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(parsed.terms, '&')]);
       if (parsed.typeKeys.length) q.orWhereRaw('i.type_keys && ?::text[]', [parsed.typeKeys]);
       if (!parsed.terms.length && !parsed.typeKeys.length) q.whereRaw('false');
     });
