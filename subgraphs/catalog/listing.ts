@@ -74,7 +74,7 @@ export function applyFilter(db: Knex, query: Knex.QueryBuilder, filter: Instrume
   if (filter.classes?.length) query.whereIn('i.instrument_class', filter.classes);
   if (districts?.length) query.whereIn('i.district', districts);
   if (filter.institutionIds?.length) query.whereIn('i.institution_id', filter.institutionIds);
-  if (filter.institutionTypes?.length) query.whereIn('inst.type', filter.institutionTypes);
+  if (filter.institutionTypes?.length) query.whereIn('i.institution_id', db('institutions').select('id').whereIn('type', filter.institutionTypes));
   if (filter.sharing?.length) query.whereIn('i.sharing', filter.sharing);
   if (filter.declaredStatuses?.length) query.whereIn('i.declared_status', filter.declaredStatuses);
   if (filter.maxExternalRate) query.where('i.external_rate', '<=', filter.maxExternalRate);
@@ -100,7 +100,7 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   const limit = pageSize(first, MAX_PAGE, 20);
   const cursor = after ? decodeCursor(after) : null;
   const { text } = checkFilter(filter);
-  const base = () => applyFilter(db, db('instruments as i').join('institutions as inst', 'inst.id', 'i.institution_id'), filter, activeSourceIds);
+  const base = () => applyFilter(db, db('instruments as i'), filter, activeSourceIds);
   let pageQuery: Knex.QueryBuilder;
   let offset = 0;
   const ranked = Boolean(text) || sort === 'DISTANCE';

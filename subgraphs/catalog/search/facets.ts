@@ -14,7 +14,9 @@ const MAX_INSTITUTION_FACETS = 50;
 
 export async function countFacets(filtered: () => Knex.QueryBuilder): Promise<Facets> {
   const by = async (column: string, label?: string, limit?: number): Promise<FacetCount[]> => {
-    const query = filtered().select({ value: column, ...(label ? { label } : {}) }).count({ count: '*' })
+    const base = filtered();
+    if (column.startsWith('inst.')) base.join('institutions as inst', 'inst.id', 'i.institution_id');
+    const query = base.select({ value: column, ...(label ? { label } : {}) }).count({ count: '*' })
       .groupBy(label ? [column, label] : [column]).orderBy([{ column: 'count', order: 'desc' }, { column: 'value' }]);
     if (limit) query.limit(limit);
     const rows: Array<{ value: string | null; label?: string; count: string | number }> = await query;

@@ -1,0 +1,84 @@
+/**
+ * Search latency and throughput through the gateway, and the same queries straight to the
+ * catalog subgraph so the gateway's share is visible. A mix of text, filter and text+filter
+ * queries, pages of 20, catalog fields only.
+ *   npx tsx bench/search.ts [count=100000]     (DATABASE_URL=… for server PostgreSQL)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startHub } from '../gateway/hub.ts';
+import { DEMO_INSTITUTIONS } from '../connectors/demo/demo-institutions.ts';
+import { generateInventory } from '../connectors/demo/inventory-generator.ts';
+import { writeSmallInstitutionsSheet } from '../connectors/demo/small-institutions-sheet.ts';
+import { machineLine, percentile } from './machine.ts';
+
+const count = Number(process.argv[2] ?? 100_000);
+const FIELDS = 'totalCount edges { score node { id name model manufacturer instrumentClass district sharing externalRate institution { name } } }';
+const MIX: Array<{ kind: string; filter: Record<string, unknown> }> = [
+  { kind: 'text', filter: { text: '场发射扫描电镜' } },
+  { kind: 'text', filter: { text: 'Transmission Electron Microscope' } },
+  { kind: 'text', filter: { text: 'LC-MS' } },
+  { kind: 'text', filter: { text: 'JEM2100F' } },
+  { kind: 'text', filter: { text: '核磁共振波谱仪' } },
+  { kind: 'text', filter: { text: 'Zeiss 共聚焦' } },
+  { kind: 'filter', filter: { classes: ['ANALYTICAL'], districts: ['南山区'] } },
+  { kind: 'filter', filter: { sharing: ['OPEN'], institutionTypes: ['HOSPITAL'] } },
+  { kind: 'filter', filter: { classes: ['PROCESS_EXPERIMENT'], maxExternalRate: '500' } },
+  { kind: 'text+filter', filter: { text: 'X射线衍射仪', districts: ['南山区'], sharing: ['OPEN'] } },
+  { kind: 'text+filter', filter: { text: 'GPU服务器', institutionTypes: ['UNIVERSITY'] } },
+  { kind: 'text+filter', filter: { text: 'MRI', classes: ['MEDICAL_RESEARCH'] } },
+];
+
+const dir = mkdtempSync(path.join(tmpdir(), 'irhub-bench-search-'));
+console.log(machineLine());
+console.log(`hub database: ${process.env.DATABASE_URL ? 'server PostgreSQL' : 'PGlite'}; ${count.toLocaleString('en-US')} instruments`);
+let started = performance.now();
+const rows = generateInventory({ seed: 99, count, institutions: DEMO_INSTITUTIONS, idPrefix: 'B-' });
+await writeSmallInstitutionsSheet(path.join(dir, 'inventory.csv'), path.join(dir, 'unused.xlsx'), [...rows]);
+const hub = await startHub({
+  port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
+  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, log: () => {},
+});
+try {
+  await hub.registry.add({ id: 'bench', kind: 'spreadsheet', config: { file: path.join(dir, 'inventory.csv') } });
+  const run = await hub.registry.harvest('bench', { full: true });
+  if (run.status !== 'SUCCEEDED') throw new Error(run.error ?? 'harvest failed');
+  console.log(`indexed ${run.imported.toLocaleString('en-US')} instruments in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const catalogUrl = /@join__graph\(name: "catalog", url: "([^"]+)"\)/.exec(hub.composition.state.sdl ?? '')?.[1];
+  if (!catalogUrl) throw new Error('catalog URL not found in the supergraph');
+
+  const ask = async (url: string, i: number) => {
+    const { filter } = MIX[i % MIX.length];
+    const t0 = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query ($f: InstrumentFilter) { instruments(filter: $f, first: 20) { ${FIELDS} } }`, variables: { f: filter } }) });
+    const body = await response.json() as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return performance.now() - t0;
+  };
+  for (const [name, url] of [['gateway', hub.graphqlUrl], ['catalog direct', catalogUrl]] as const) {
+    for (let i = 0; i < MIX.length * 2; i++) await ask(url, i); // warm plans and caches
+    const times: number[] = [];
+    for (let i = 0; i < MIX.length * 25; i++) times.push(await ask(url, i));
+    times.sort((a, b) => a - b);
+    const clients = 16;
+    const perClient = MIX.length * 5;
+    started = performance.now();
+    await Promise.all(Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; i < perClient; i++) await ask(url, c + i);
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${name.padEnd(15)} 1 client: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms (${times.length} queries); ${clients} clients: ${Math.round((clients * perClient) / seconds)} queries/s`);
+  }
+  // per kind through the gateway, one client
+  for (const kind of ['text', 'filter', 'text+filter']) {
+    const indexes = MIX.map((m, i) => (m.kind === kind ? i : -1)).filter((i) => i >= 0);
+    const times: number[] = [];
+    for (let r = 0; r < 20; r++) for (const i of indexes) times.push(await ask(hub.graphqlUrl, i));
+    times.sort((a, b) => a - b);
+    console.log(`  gateway, ${kind.padEnd(11)} p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
+  }
+} finally {
+  await hub.close();
+  rmSync(dir, { recursive: true, force: true });
+}
