@@ -13,6 +13,7 @@ const PAGE_SIZE = 1000;
 const PAGE_TIMEOUT_MS = 120_000;
 const STORED_REJECTIONS = 1000;
 const PROGRESS_EVERY_MS = 2000;
+const REANALYZE_AFTER_ROWS = 5000;
 
 export interface HarvestRequest {
   sourceId: string;
@@ -110,6 +111,8 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       await trx('sources').where({ id: request.sourceId }).update({ harvested_until: startedAt });
       return written;
     });
+    // after a large change the planner's statistics are stale; searches would pick poor plans
+    if (result.imported + result.deleted >= REANALYZE_AFTER_ROWS) await db.raw('analyze instruments');
     const durationMs = Date.now() - startedAt.getTime();
     const [done] = await db('harvest_runs').where({ id: run.id }).update({
       status: 'SUCCEEDED', mode: effectiveMode, finished_at: new Date(), duration_ms: durationMs, seen,
