@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub } from './support/test-hub.ts';
@@ -74,5 +74,16 @@ describe.each(DATABASE_TARGETS)('supergraph hot swap ($name)', (target) => {
 
     const remove = await cli('sources', 'remove', 'sztu');
     expect(remove.stdout).toContain('source sztu removed');
+
+    // the same spreadsheet, configured in YAML with a path relative to the config file
+    const yamlConfig = path.join(hub.dataDir, 'lab.yaml');
+    writeFileSync(yamlConfig, 'file: lab.csv\ndefaults:\n  institutionType: 高等院校\n');
+    const yaml = await cli('sources', 'add', 'sztu-yaml', '--kind', 'spreadsheet', '--config', yamlConfig);
+    expect(yaml.stdout).toMatch(/source sztu-yaml registered/);
+    const brokenYaml = path.join(hub.dataDir, 'broken.yml');
+    writeFileSync(brokenYaml, 'file: [unclosed\n');
+    const broken = await cli('sources', 'add', 'broken', '--kind', 'spreadsheet', '--config', brokenYaml);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toMatch(/broken\.yml: not valid YAML/);
   });
 });

@@ -5,7 +5,7 @@ import { CliError, connectHub } from './hub-client.ts';
 
 const USAGE = `usage: irhub <command>
   start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
-  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json>
+  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml>
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
   supergraph                               print the served supergraph SDL`;

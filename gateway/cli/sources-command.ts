@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { CliError, connectHub } from './hub-client.ts';
 
 const RUN_FIELDS = 'id status mode seen imported rejected deleted durationMs error rejectedRows(first: 20) { ref field reason }';
@@ -29,13 +30,19 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
 }
 
+/** A source config in JSON, or in YAML for files named .yaml/.yml. */
 function readConfig(file: string): Record<string, unknown> {
   if (!existsSync(file)) throw new CliError(`--config ${file}: no such file`);
+  const isYaml = /\.ya?ml$/i.test(file);
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const text = readFileSync(file, 'utf8');
+    value = isYaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--config ${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CliError(`--config ${file}: not valid ${isYaml ? 'YAML' : 'JSON'} (${error instanceof Error ? error.message : String(error)})`);
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`--config ${file}: must hold an object of settings`);
+  return value as Record<string, unknown>;
 }
 
 export async function sourcesCommand(args: string[], out: (line: string) => void): Promise<number> {
