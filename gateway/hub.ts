@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database.ts';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
+import { connectorClient } from '../connectors/sdk/connector-client.ts';
+import { localIdOf, sourceIdOf } from '../connectors/sdk/source-id.ts';
 import type { RunningSubgraph } from '../subgraphs/serve-hub-subgraph.ts';
 import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
@@ -77,7 +79,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     await registry.start();
 
-    const catalog = await startCatalogSubgraph(db);
+    const catalog = await startCatalogSubgraph(db, {
+      // availability search reads each owner's own calendar through its connector
+      ownerCalendar: (instrumentId, from, to) => {
+        const sourceId = sourceIdOf(instrumentId) ?? '';
+        const url = registry.connectorUrl(sourceId);
+        if (!url) throw new Error(`source ${sourceId}: connector is not running`);
+        return connectorClient(sourceId, url).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
+      },
+    });
     closers.push(() => catalog.close());
     const composition = new RegistryComposition({
       connectors: () => registry.connectorSubgraphs(),

@@ -12,6 +12,7 @@ import { serveGraphqlHttp, type GraphqlHttpServer } from '../../connectors/sdk/g
 import { catalogTypeDefs } from './schema.ts';
 import { catalogResolvers, type CatalogContext } from './resolvers.ts';
 import { createCatalogLoaders } from './loaders.ts';
+import type { OwnerCalendar } from './search/availability.ts';
 
 export interface CatalogSubgraph {
   url: string;
@@ -23,16 +24,16 @@ export interface CatalogSubgraph {
   close(): Promise<void>;
 }
 
-async function buildApollo(db: Knex, sourceIds: readonly string[]): Promise<ApolloServer<CatalogContext>> {
-  const schema = buildSubgraphSchema([{ typeDefs: parse(catalogTypeDefs(sourceIds)), resolvers: catalogResolvers(db, sourceIds) as never }]);
+async function buildApollo(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): Promise<ApolloServer<CatalogContext>> {
+  const schema = buildSubgraphSchema([{ typeDefs: parse(catalogTypeDefs(sourceIds)), resolvers: catalogResolvers(db, sourceIds, ownerCalendar) as never }]);
   const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, introspection: true, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   return apollo;
 }
 
-export async function startCatalogSubgraph(db: Knex, options: { port?: number } = {}): Promise<CatalogSubgraph> {
+export async function startCatalogSubgraph(db: Knex, options: { port?: number; ownerCalendar: OwnerCalendar }): Promise<CatalogSubgraph> {
   let active: readonly string[] = [];
-  let apollo = await buildApollo(db, active);
+  let apollo = await buildApollo(db, active, options.ownerCalendar);
   const http: GraphqlHttpServer<CatalogContext> = await serveGraphqlHttp({
     port: options.port,
     apollo,
@@ -43,7 +44,7 @@ export async function startCatalogSubgraph(db: Knex, options: { port?: number } 
     sourceIds: () => active,
     typeDefs: catalogTypeDefs,
     async useSources(sourceIds) {
-      const next = await buildApollo(db, sourceIds);
+      const next = await buildApollo(db, sourceIds, options.ownerCalendar);
       const previous = apollo;
       apollo = next;
       active = [...sourceIds];

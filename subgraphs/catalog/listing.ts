@@ -11,6 +11,7 @@ import type { InstrumentRow } from './rows.ts';
 import { parseTextQuery, SCORE_WEIGHTS, tsquery } from './search/text-query.ts';
 import { applyNear, checkNear, distanceSql, haversineKm, type NearInput } from './search/nearness.ts';
 import { countFacets, type Facets } from './search/facets.ts';
+import { findAvailable, MAX_WINDOW_DAYS, type OwnerCalendar } from './search/availability.ts';
 
 export interface InstrumentFilterInput {
   text?: string | null;
@@ -37,6 +38,8 @@ export interface InstrumentPage {
   scores: Array<number | null>;
   /** km from filter.near, when given */
   distances: Array<number | null>;
+  /** first free slot in the availability window, when one was asked for */
+  freeFrom: Array<Date | null>;
   cursors: string[];
   facets(): Promise<Facets>;
   hasNextPage: boolean;
@@ -63,6 +66,7 @@ export function checkFilter(filter: InstrumentFilterInput): { districts: string[
   const { availableFrom: from, availableTo: to } = filter;
   if ((from && !to) || (!from && to)) throw badInput('filter.availableFrom and filter.availableTo go together', 'filter.availableTo');
   if (from && to && to.getTime() <= from.getTime()) throw badInput('filter.availableTo must be after filter.availableFrom', 'filter.availableTo');
+  if (from && to && to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 86400_000) throw badInput(`filter.availableFrom to availableTo spans more than ${MAX_WINDOW_DAYS} days`, 'filter.availableTo');
   return { districts, text };
 }
 
@@ -96,8 +100,39 @@ const roundKm = (km: number | null) => (km === null ? null : Math.round(Number(k
 
 export type InstrumentSort = 'RELEVANCE' | 'DISTANCE' | 'ID';
 
-export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort = 'RELEVANCE'): Promise<InstrumentPage> {
+/** how many candidates an availability search checks against owners' calendars at most */
+export const MAX_AVAILABILITY_CANDIDATES = 1000;
+
+/**
+ * The listing narrowed to instruments with a free slot in the window: candidates come from
+ * the ordinary listing (retired and under-repair ones excluded) and are checked in order until
+ * the page is full. Pages are offsets into that checked list.
+ */
+export async function listAvailableInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort, calendar: OwnerCalendar): Promise<InstrumentPage> {
   const limit = pageSize(first, MAX_PAGE, 20);
+  const cursor = after ? decodeCursor(after) : null;
+  if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
+  const offset = cursor && 'offset' in cursor ? cursor.offset : 0;
+  const window = { from: filter.availableFrom!, to: filter.availableTo! };
+  const candidates = await listInstruments(db, { ...filter, declaredStatuses: (filter.declaredStatuses ?? ['IDLE', 'IN_USE']).filter((s) => s === 'IDLE' || s === 'IN_USE') }, MAX_AVAILABILITY_CANDIDATES, null, activeSourceIds, sort, MAX_AVAILABILITY_CANDIDATES);
+  const free = await findAvailable(candidates.rows.map((r) => r.id), window, calendar, offset + limit + 1);
+  const indexes = candidates.rows.map((r, i) => (free.has(r.id) ? i : -1)).filter((i) => i >= 0);
+  const pageIndexes = indexes.slice(offset, offset + limit);
+  return {
+    // exact when every candidate was checked; otherwise the candidates still unchecked may be free too
+    totalCount: free.size <= offset + limit && candidates.rows.length === candidates.totalCount ? indexes.length : candidates.totalCount,
+    rows: pageIndexes.map((i) => candidates.rows[i]),
+    scores: pageIndexes.map((i) => candidates.scores[i]),
+    distances: pageIndexes.map((i) => candidates.distances[i]),
+    freeFrom: pageIndexes.map((i) => free.get(candidates.rows[i].id) ?? null),
+    cursors: pageIndexes.map((_, n) => encodeCursor({ offset: offset + n + 1 })),
+    hasNextPage: indexes.length > offset + limit,
+    facets: candidates.facets,
+  };
+}
+
+export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort = 'RELEVANCE', maxPage = MAX_PAGE): Promise<InstrumentPage> {
+  const limit = pageSize(first, maxPage, 20);
   const cursor = after ? decodeCursor(after) : null;
   const { text } = checkFilter(filter);
   const base = () => applyFilter(db, db('instruments as i'), filter, activeSourceIds);
@@ -135,6 +170,7 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     rows: page,
     scores: page.map((r) => (r.score === undefined ? null : Math.round(Number(r.score) * 1000) / 1000)),
     distances: page.map((r) => (filter.near ? roundKm(r.distance_km ?? haversineKm(filter.near, r)) : null)),
+    freeFrom: page.map(() => null),
     cursors: page.map((r, n) => encodeCursor(ranked ? { offset: offset + n + 1 } : { after: r.id })),
     hasNextPage,
     facets: () => countFacets(base),

@@ -6,7 +6,8 @@ import { INSTRUMENT_CLASSES, instrumentClassInfo, type InstrumentClassKey } from
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import { checkFilter, listInstruments, type InstrumentFilterInput, type InstrumentSort } from './listing.ts';
+import { checkFilter, listAvailableInstruments, listInstruments, type InstrumentFilterInput, type InstrumentSort } from './listing.ts';
+import type { OwnerCalendar } from './search/availability.ts';
 import { parseTextQuery } from './search/text-query.ts';
 import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
@@ -43,7 +44,7 @@ const instrumentFields = {
   instrumentTypes: (row: InstrumentRow) => row.type_keys.map((key) => instrumentTypeByKey(key)).filter(Boolean),
 };
 
-export function catalogResolvers(db: Knex, sourceIds: readonly string[]): GraphQLResolverMap<CatalogContext> {
+export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): GraphQLResolverMap<CatalogContext> {
   const sourceTypes = Object.fromEntries(sourceIds.map((id) => [instrumentTypeName(id), instrumentFields]));
   return {
     DateTime: dateTimeScalar,
@@ -52,13 +53,12 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[]): GraphQ
       instruments: async (_root, args: { filter?: InstrumentFilterInput | null; first?: number | null; after?: string | null; sort?: InstrumentSort | null }) => {
         const filter = args.filter ?? {};
         checkFilter(filter);
-        if (filter.availableFrom || filter.availableTo) {
-          throw new GraphQLError('filter.availableFrom/availableTo: availability search is not available in this version', { extensions: { code: 'NOT_IMPLEMENTED' } });
-        }
-        const page = await listInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
+        const page = filter.availableFrom
+          ? await listAvailableInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE', ownerCalendar)
+          : await listInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
         return {
           totalCount: page.totalCount,
-          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i] })),
+          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i] })),
           facets: page.facets,
           recognizedTypes: filter.text ? parseTextQuery(filter.text).typeKeys.map((key) => instrumentTypeByKey(key)) : [],
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
