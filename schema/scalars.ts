@@ -8,10 +8,10 @@ function toDate(value: unknown): Date {
 }
 
 function parseDateTime(value: unknown): Date {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
-      throw new GraphQLError(`DateTime must be an ISO 8601 date-time with offset, got ${JSON.stringify(value)}`);
-    }
-    return toDate(value);
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+    throw new GraphQLError(`DateTime must be an ISO 8601 date-time with offset, got ${JSON.stringify(value)}`);
+  }
+  return toDate(value);
 }
 
 export const dateTimeScalar = new GraphQLScalarType<Date, string>({
@@ -44,9 +44,9 @@ export const decimalScalar = new GraphQLScalarType<string, string>({
 });
 
 function parseDecimal(value: unknown): string {
-    const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string' || !DECIMAL.test(text.trim())) {
-      throw new GraphQLError(`Decimal must be a number of yuan with at most two decimals, got ${JSON.stringify(value)}`);
-    }
-    return text.trim();
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !DECIMAL.test(text.trim())) {
+    throw new GraphQLError(`Decimal must be a number of yuan with at most two decimals, got ${JSON.stringify(value)}`);
+  }
+  return text.trim();
 }
