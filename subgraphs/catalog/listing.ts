@@ -159,14 +159,20 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     pageQuery = base().select('i.*').orderBy('i.id').limit(limit + 1);
     if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
   }
-  const [rows, countRows] = await Promise.all([
-    pageQuery as Promise<Array<InstrumentRow & { score?: number; distance_km?: number }>>,
-    base().count<{ count: number | string }[]>({ count: '*' }),
-  ]);
+  const countAll = async () => Number((await base().count<{ count: number | string }[]>({ count: '*' }))[0]?.count ?? 0);
+  let rows: Array<InstrumentRow & { score?: number; distance_km?: number; total_count?: number | string }>;
+  let totalCount: number;
+  if (ranked) {
+    // a ranked page already visits every match to sort it: count them in the same pass
+    rows = await pageQuery.select(db.raw('count(*) over () as total_count'));
+    totalCount = rows.length ? Number(rows[0].total_count) : offset > 0 ? await countAll() : 0;
+  } else {
+    [rows, totalCount] = await Promise.all([pageQuery, countAll()]);
+  }
   const hasNextPage = rows.length > limit;
   const page = rows.slice(0, limit);
   return {
-    totalCount: Number(countRows[0]?.count ?? 0),
+    totalCount,
     rows: page,
     scores: page.map((r) => (r.score === undefined ? null : Math.round(Number(r.score) * 1000) / 1000)),
     distances: page.map((r) => (filter.near ? roundKm(r.distance_km ?? haversineKm(filter.near, r)) : null)),
