@@ -117,6 +117,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     closers.push(() => gateway.close());
 
     for (const id of demoToHarvest) await registry.harvest(id, { full: true });
+    if (demoToHarvest.length > 0) {
+      const { seedDemoUsage } = await import('../connectors/demo/seed-demo-usage.ts');
+      log(`demo: ${(await seedDemoUsage(db, demoToHarvest, new Date())).toLocaleString('en-US')} usage sessions of the last 12 months recorded`);
+    }
 
     return {
       url: gateway.url,

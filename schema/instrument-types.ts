@@ -107,3 +107,21 @@ export function instrumentTypeByKey(key: string): InstrumentType | undefined {
 export function instrumentTypeNames(type: InstrumentType): string[] {
   return [type.zh, ...type.zhVariants, type.en, ...type.enVariants, ...type.abbreviations];
 }
+
+/** The types and every type narrower than them: an SEM is also provided by a field-emission SEM. */
+export function withNarrowerTypes(keys: readonly string[]): string[] {
+  return [...new Set([...keys, ...INSTRUMENT_TYPES.filter((t) => t.broader && keys.includes(t.broader)).map((t) => t.key)])];
+}
+
+/** Types near but not equal in capability: the broader type, and siblings under one broader type. */
+export function relatedTypes(keys: readonly string[]): string[] {
+  const related = new Set<string>();
+  for (const key of keys) {
+    const broader = byKey.get(key)?.broader;
+    if (!broader) continue;
+    related.add(broader);
+    for (const t of INSTRUMENT_TYPES) if (t.broader === broader) related.add(t.key);
+  }
+  for (const key of withNarrowerTypes(keys)) related.delete(key);
+  return [...related];
+}

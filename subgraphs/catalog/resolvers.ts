@@ -85,6 +85,8 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCa
       instrumentClasses: () => INSTRUMENT_CLASSES,
     },
     Instrument: {
+      // hub subgraphs (procurement…) refer to instruments through the interface (@interfaceObject)
+      __resolveReference: instrumentFields.__resolveReference,
       __resolveType: (row: InstrumentRow) => instrumentTypeName(row.source_id),
     },
     Institution: {

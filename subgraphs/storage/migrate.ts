@@ -6,10 +6,12 @@ import type { Knex } from 'knex';
 import { registryMigrations } from '../registry/migrations.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
 import { searchMigrations } from '../catalog/search/migrations.ts';
+import { usageMigrations } from '../usage/migrations.ts';
+import { procurementMigrations } from '../procurement/migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {

@@ -4,9 +4,9 @@
  * model above an exact type, a type above a partial word, and explains itself in the score.
  */
 import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
-import { INSTRUMENT_TYPES } from '../../../schema/instrument-types.ts';
+import { withNarrowerTypes } from '../../../schema/instrument-types.ts';
 import { analyzeText, compactModel } from './text-analysis.ts';
-import { correctSpelling } from './spelling.ts';
+import { correctSpelling } from '../../../schema/instrument-type-spelling.ts';
 
 export interface TextQuery {
   terms: string[];
@@ -16,18 +16,13 @@ export interface TextQuery {
   model: string | null;
 }
 
-/** a type and the types narrower than it: a search for SEM also finds field-emission SEMs */
-function withNarrower(keys: readonly string[]): string[] {
-  return [...new Set([...keys, ...INSTRUMENT_TYPES.filter((t) => t.broader && keys.includes(t.broader)).map((t) => t.key)])];
-}
-
 export function parseTextQuery(query: string): TextQuery {
   const text = correctSpelling(query);
   const types = recognizeInstrumentTypes(text);
   return {
     terms: analyzeText(text),
-    typeKeys: withNarrower(types.map((t) => t.key)),
-    exactTypeKeys: withNarrower(types.filter((t) => t.exact).map((t) => t.key)),
+    typeKeys: withNarrowerTypes(types.map((t) => t.key)),
+    exactTypeKeys: withNarrowerTypes(types.filter((t) => t.exact).map((t) => t.key)),
     model: compactModel(query),
   };
 }

@@ -3,7 +3,7 @@
  * thesaurus word it is closest to, within one edit (two for words of ten letters or more), so "Diffractometr"
  * and "microscpe" still name their instruments. Models and short words are left alone.
  */
-import { INSTRUMENT_TYPES, instrumentTypeNames } from '../../../schema/instrument-types.ts';
+import { INSTRUMENT_TYPES, instrumentTypeNames } from './instrument-types.ts';
 
 const VOCABULARY = new Set<string>();
 for (const type of INSTRUMENT_TYPES) {

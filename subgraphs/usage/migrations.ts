@@ -1,0 +1,30 @@
+import type { NamedMigration } from '../storage/migrate.ts';
+
+/**
+ * 使用记录: sessions in which an instrument was really used, whatever reported them (a meter,
+ * an interlock, a logbook, a completed booking). Procurement reviews read them for idle
+ * capacity; oversight for utilisation and fake-busy detection.
+ */
+export const usageMigrations: NamedMigration[] = [
+  {
+    name: '2026-11-25-07-usage',
+    async up(db) {
+      await db.schema.createTable('usage_sessions', (t) => {
+        t.bigIncrements('id');
+        t.text('instrument_id').notNullable();
+        t.timestamp('started_at', { useTz: true }).notNullable();
+        t.timestamp('ended_at', { useTz: true }).notNullable();
+        t.text('user_kind').notNullable();
+        t.text('reported_by').notNullable();
+        t.text('evidence').notNullable();
+        t.timestamp('reported_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+        t.index(['instrument_id', 'started_at']);
+      });
+      await db.raw(`alter table usage_sessions add constraint usage_sessions_ordered check (ended_at > started_at)`);
+      await db.raw(`alter table usage_sessions add constraint usage_sessions_user_kind check (user_kind in ('INTERNAL', 'EXTERNAL'))`);
+    },
+    async down(db) {
+      await db.schema.dropTable('usage_sessions');
+    },
+  },
+];
