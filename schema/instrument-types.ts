@@ -95,6 +95,18 @@ export const INSTRUMENT_TYPES: readonly InstrumentType[] = [
   type('ULTRACENTRIFUGE', 'OTHER', ['超速离心机'], ['Ultracentrifuge']),
   type('CLIMATE_CHAMBER', 'OTHER', ['高低温湿热试验箱', '环境试验箱'], ['Climatic Test Chamber']),
   type('FREEZE_DRYER', 'OTHER', ['冷冻干燥机'], ['Freeze Dryer']),
+  // types the region's platforms list elsewhere; named here so that a name sharing words with
+  // a known type (质谱流式 vs 流式, 电子顺磁共振 vs 核磁共振) is recognised as what it is
+  type('MASS_CYTOMETER', 'ANALYTICAL', ['质谱流式细胞仪', '质谱流式'], ['Mass Cytometer'], ['CyTOF']),
+  type('EPR', 'ANALYTICAL', ['电子顺磁共振波谱仪', '电子自旋共振波谱仪', '顺磁共振波谱仪'], ['Electron Paramagnetic Resonance Spectrometer'], ['EPR', 'ESR']),
+  type('STM', 'ANALYTICAL', ['扫描隧道显微镜'], ['Scanning Tunneling Microscope'], ['STM']),
+  type('CD_SPECTROMETER', 'ANALYTICAL', ['圆二色光谱仪', '圆二色谱仪'], ['Circular Dichroism Spectrometer']),
+  type('ITC', 'ANALYTICAL', ['等温滴定量热仪'], ['Isothermal Titration Calorimeter'], ['ITC']),
+  type('SPR', 'ANALYTICAL', ['表面等离子共振仪', '表面等离子体共振仪'], ['Surface Plasmon Resonance System'], ['SPR']),
+  type('AAS', 'ANALYTICAL', ['原子吸收光谱仪', '原子吸收分光光度计'], ['Atomic Absorption Spectrometer'], ['AAS']),
+  type('MBE', 'PROCESS_EXPERIMENT', ['分子束外延系统', '分子束外延设备'], ['Molecular Beam Epitaxy System'], ['MBE']),
+  type('ION_IMPLANTER', 'PROCESS_EXPERIMENT', ['离子注入机'], ['Ion Implanter']),
+  type('MOSSBAUER', 'NUCLEAR', ['穆斯堡尔谱仪'], ['Mössbauer Spectrometer']),
 ];
 
 const byKey = new Map(INSTRUMENT_TYPES.map((t) => [t.key, t]));

@@ -64,6 +64,8 @@ export function assessCapability(purchase: PlannedPurchase, profile: PurchasePro
   }
 
   let score = BASE[match];
+  // an instrument mainly of the purchase's main type ranks above one that only also does it (a TGA/DSC for a DSC)
+  if (sameType && existing.typeKeys[0] === profile.typeKeys[0]) score += 0.05;
   if (sameModel) {
     score += match === 'SAME_MODEL' ? 0 : 0.2;
     reasons.push(`same model: ${existing.model}`);

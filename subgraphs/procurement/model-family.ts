@@ -8,6 +8,13 @@ export function modelKey(model: string | null | undefined): string {
   return (model ?? '').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 }
 
+/** Applicants often write the maker into the model ("Agilent 8900"); owners' records do not. */
+export function modelKeyWithoutMaker(model: string | null | undefined, manufacturer: string | null | undefined): string {
+  const key = modelKey(model);
+  const maker = modelKey(manufacturer);
+  return maker.length >= 3 && key.startsWith(maker) && key.length - maker.length >= 3 ? key.slice(maker.length) : key;
+}
+
 /** The line a model belongs to: its leading word's letters ("Talos F200X" → "talos", "SU8010" → "su"). */
 export function modelFamily(model: string | null | undefined): string | null {
   const words = (model ?? '').toLowerCase().split(/[\s\-_/]+/).filter(Boolean);

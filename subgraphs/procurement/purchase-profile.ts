@@ -7,7 +7,7 @@ import type { InstrumentClassKey } from '../../schema/classes.ts';
 import { recognizeInstrumentTypes } from '../../schema/instrument-type-recognition.ts';
 import { correctSpelling } from '../../schema/instrument-type-spelling.ts';
 import { relatedTypes, withNarrowerTypes } from '../../schema/instrument-types.ts';
-import { modelFamily, modelKey } from './model-family.ts';
+import { modelFamily, modelKeyWithoutMaker } from './model-family.ts';
 import { specFigures, type SpecFigure } from './spec-figures.ts';
 
 export interface PlannedPurchase {
@@ -23,7 +23,7 @@ export interface PlannedPurchase {
 }
 
 export interface PurchaseProfile {
-  /** types named by the purchase itself */
+  /** types named by the purchase itself, the one the name is mainly about first */
   typeKeys: string[];
   /** how the types were found: from the name, or from instruments of the same model */
   typesFrom: 'NAME' | 'MODEL' | 'NONE';
@@ -44,7 +44,7 @@ export function profilePurchase(purchase: PlannedPurchase, typesOfModel: readonl
     typesFrom: named.length > 0 ? 'NAME' : typeKeys.length > 0 ? 'MODEL' : 'NONE',
     substituteTypes: withNarrowerTypes(typeKeys),
     relatedTypes: relatedTypes(typeKeys),
-    modelKey: modelKey(purchase.model),
+    modelKey: modelKeyWithoutMaker(purchase.model, purchase.manufacturer),
     modelFamily: modelFamily(purchase.model),
     figures: specFigures(purchase.specs),
   };

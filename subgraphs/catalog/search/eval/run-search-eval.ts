@@ -8,23 +8,15 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHub } from '../../../../gateway/hub.ts';
-import { DEMO_INSTITUTIONS } from '../../../../connectors/demo/demo-institutions.ts';
-import { demoInventory, type DemoInstrumentRow } from '../../../../connectors/demo/inventory-generator.ts';
-import { instrumentTypeByKey } from '../../../../schema/instrument-types.ts';
+import { demoTruth, instrumentsOfType } from '../../../../connectors/demo/demo-truth.ts';
 
 interface LabelledQuery { query: string; kind: string; type?: string; model?: string }
 
 const queries = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as LabelledQuery[];
-const inventory = demoInventory(DEMO_INSTITUTIONS);
-const truth: Array<{ id: string; row: DemoInstrumentRow }> = [
-  ...inventory.university.map((row) => ({ id: `szu:${row.local_id}`, row })),
-  ...inventory.rental.map((row) => ({ id: `rentlab:${row.local_id}`, row })),
-  ...inventory.sheet.map((row) => ({ id: `smallinst:${row.local_id}`, row })),
-];
+const truth = demoTruth();
 
 function relevant(q: LabelledQuery): Set<string> {
-  return new Set(truth.filter(({ row }) => (q.model ? row.model === q.model
-    : row.typeKey === q.type || instrumentTypeByKey(row.typeKey)?.broader === q.type)).map((t) => t.id));
+  return q.model ? new Set(truth.filter(({ row }) => row.model === q.model).map((t) => t.id)) : instrumentsOfType(truth, q.type ?? '');
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irhub-eval-'));
