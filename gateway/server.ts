@@ -33,6 +33,15 @@ class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if ('claimsToken' in context && context.claimsToken) request.http?.headers.set(CLAIMS_HEADER, context.claimsToken);
   }
+
+  /** A subgraph that refuses a request (a variable its scalar rejects) says why; pass that on, not "400: Bad Request". */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const first = body && typeof body === 'object' && 'errors' in body && Array.isArray(body.errors) ? body.errors[0] as { message?: unknown; extensions?: Record<string, unknown> } : null;
+    if (typeof first?.message !== 'string') return error;
+    return new GraphQLError(first.message, { extensions: { ...first.extensions, code: first.extensions?.code ?? error.extensions.code } });
+  }
 }
 
 export async function startGateway(options: GatewayOptions) {

@@ -19,6 +19,8 @@ export interface CandidateRow {
   district: string | null;
   institution_id: string;
   sharing: 'OPEN' | 'INTERNAL' | 'CLOSED';
+  /** for an instrument whose name names no type: the types other instruments of its model have */
+  model_types: string[] | null;
 }
 
 const COLUMNS = ['i.id', 'i.name', 'i.model', 'i.model_key', 'i.manufacturer', 'i.type_keys', 'i.specs', 'i.district', 'i.institution_id', 'i.sharing'];
@@ -42,9 +44,15 @@ export async function typesOfModel(db: Knex, modelKey: string, sourceIds: readon
 export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, profile: PurchaseProfile, sourceIds: readonly string[]): Promise<CandidateRow[]> {
   const near = [...profile.substituteTypes, ...profile.relatedTypes];
   if (near.length > 0 || profile.modelKey.length >= 3) {
-    const query = inRegion(db, sourceIds).select(COLUMNS)
+    const query = inRegion(db, sourceIds).select([...COLUMNS, db.raw(`case when cardinality(i.type_keys) = 0 then (select t.type_keys from instruments t
+        where t.model_key = i.model_key and cardinality(t.type_keys) > 0 limit 1) end as model_types`)])
       .where((q) => {
-        if (near.length > 0) q.orWhereRaw('i.type_keys && ?::text[]', [near]);
+        if (near.length > 0) {
+          q.orWhereRaw('i.type_keys && ?::text[]', [near]);
+          // recorded by model alone ("JEM-2100F"): a model other records of the types carry
+          q.orWhereRaw(`cardinality(i.type_keys) = 0 and i.model_key <> '' and i.model_key in
+            (select t.model_key from instruments t where t.type_keys && ?::text[] and t.model_key <> '')`, [profile.substituteTypes]);
+        }
         if (profile.modelKey.length >= 3) q.orWhere('i.model_key', profile.modelKey);
       })
       .orderByRaw('case when i.type_keys && ?::text[] then 3 when i.model_key = ? then 2 else 1 end desc', [profile.substituteTypes, profile.modelKey])
@@ -65,5 +73,5 @@ export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, pro
     .orderBy('i.id')
     .limit(20);
   if (purchase.instrumentClass) query.where('i.instrument_class', purchase.instrumentClass);
-  return await query as CandidateRow[];
+  return (await query as Array<Omit<CandidateRow, 'model_types'>>).map((row) => ({ ...row, model_types: null }));
 }

@@ -20,6 +20,8 @@ export interface ExistingInstrument {
   modelKey: string;
   manufacturer: string | null;
   typeKeys: readonly string[];
+  /** the types come from other records of its model, its name names none */
+  typesFromModel: boolean;
   specs: string | null;
   district: string | null;
   institutionId: string;
@@ -49,7 +51,7 @@ export function assessCapability(purchase: PlannedPurchase, profile: PurchasePro
   let match: CapabilityMatch;
   if (sameType) {
     match = 'SAME_TYPE';
-    reasons.push(`same instrument type: ${typeLabel(sameType)}`);
+    reasons.push(`same instrument type: ${typeLabel(sameType)}${existing.typesFromModel ? ` (recorded as "${existing.name}"; other records of model ${existing.model ?? existing.name} are ${typeLabel(sameType)})` : ''}`);
   } else if (moreCapable) {
     match = 'MORE_CAPABLE_TYPE';
     reasons.push(`a ${typeLabel(moreCapable)} does the work of a ${typeLabel(instrumentTypeByKey(moreCapable)!.broader!)}`);
@@ -68,7 +70,7 @@ export function assessCapability(purchase: PlannedPurchase, profile: PurchasePro
   if (sameType && existing.typeKeys[0] === profile.typeKeys[0]) score += 0.05;
   if (sameModel) {
     score += match === 'SAME_MODEL' ? 0 : 0.2;
-    reasons.push(`same model: ${existing.model}`);
+    reasons.push(`same model: ${existing.model ?? existing.name}`);
   } else if (sameMaker(purchase.manufacturer, existing.manufacturer)) {
     const family = profile.modelFamily;
     if (family && family === modelFamily(existing.model)) {
