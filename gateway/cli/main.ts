@@ -1,6 +1,7 @@
 /** The `irhub` command line. */
 import { startCommand } from './start-command.ts';
 import { sourcesCommand } from './sources-command.ts';
+import { procurementCommand } from './procurement-command.ts';
 import { CliError, connectHub } from './hub-client.ts';
 
 const USAGE = `usage: irhub <command>
@@ -8,7 +9,9 @@ const USAGE = `usage: irhub <command>
   sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml>
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
-  supergraph                               print the served supergraph SDL`;
+  supergraph                               print the served supergraph SDL
+  procurement check <plan.csv|xlsx> [--out report.html] [--csv report.csv]
+                                           查重评议 of a whole procurement plan, as a report`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -18,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(process.env, out);
     case 'sources':
       return sourcesCommand(args, out);
+    case 'procurement':
+      return procurementCommand(args, out);
     case 'supergraph': {
       const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);
