@@ -4,13 +4,7 @@
  * queries, pages of 20, catalog fields only.
  *   npx tsx bench/search.ts [count=100000]     (DATABASE_URL=… for server PostgreSQL)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startHub } from '../gateway/hub.ts';
-import { DEMO_INSTITUTIONS } from '../connectors/demo/demo-institutions.ts';
-import { generateInventory } from '../connectors/demo/inventory-generator.ts';
-import { writeSmallInstitutionsSheet } from '../connectors/demo/small-institutions-sheet.ts';
+import { startIndexedHub } from './indexed-hub.ts';
 import { machineLine, percentile } from './machine.ts';
 
 const count = Number(process.argv[2] ?? 100_000);
@@ -30,21 +24,9 @@ const MIX: Array<{ kind: string; filter: Record<string, unknown> }> = [
   { kind: 'text+filter', filter: { text: 'MRI', classes: ['MEDICAL_RESEARCH'] } },
 ];
 
-const dir = mkdtempSync(path.join(tmpdir(), 'irhub-bench-search-'));
 console.log(machineLine());
-console.log(`hub database: ${process.env.DATABASE_URL ? 'server PostgreSQL' : 'PGlite'}; ${count.toLocaleString('en-US')} instruments`);
-let started = performance.now();
-const rows = generateInventory({ seed: 99, count, institutions: DEMO_INSTITUTIONS, idPrefix: 'B-' });
-await writeSmallInstitutionsSheet(path.join(dir, 'inventory.csv'), path.join(dir, 'unused.xlsx'), [...rows]);
-const hub = await startHub({
-  port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
-  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, log: () => {},
-});
+const { hub, close } = await startIndexedHub('search', count);
 try {
-  await hub.registry.add({ id: 'bench', kind: 'spreadsheet', config: { file: path.join(dir, 'inventory.csv') } });
-  const run = await hub.registry.harvest('bench', { full: true });
-  if (run.status !== 'SUCCEEDED') throw new Error(run.error ?? 'harvest failed');
-  console.log(`indexed ${run.imported.toLocaleString('en-US')} instruments in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const catalogUrl = /@join__graph\(name: "catalog", url: "([^"]+)"\)/.exec(hub.composition.state.sdl ?? '')?.[1];
   if (!catalogUrl) throw new Error('catalog URL not found in the supergraph');
 
@@ -63,7 +45,7 @@ try {
     times.sort((a, b) => a - b);
     const clients = 16;
     const perClient = MIX.length * 5;
-    started = performance.now();
+    const started = performance.now();
     await Promise.all(Array.from({ length: clients }, async (_, c) => {
       for (let i = 0; i < perClient; i++) await ask(url, c + i);
     }));
@@ -79,6 +61,5 @@ try {
     console.log(`  gateway, ${kind.padEnd(11)} p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
   }
 } finally {
-  await hub.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }

@@ -8,5 +8,6 @@ export async function seedDemoUsage(db: Knex, sourceIds: readonly string[], now:
   const instruments = await db('instruments').whereIn('source_id', [...sourceIds]).orderBy('id')
     .select('id', 'declared_status as declaredStatus', 'sharing') as Array<{ id: string; declaredStatus: string; sharing: string }>;
   const window = lastTwelveMonths(now);
-  return insertUsageSessions(db, demoUsageSessions(instruments, window.from, window.to));
+  // the reviewed year and the current month so far
+  return insertUsageSessions(db, demoUsageSessions(instruments, window.from, now));
 }

@@ -19,11 +19,11 @@ export interface CandidateRow {
   district: string | null;
   institution_id: string;
   sharing: 'OPEN' | 'INTERNAL' | 'CLOSED';
-  /** for an instrument whose name names no type: the types other instruments of its model have */
-  model_types: string[] | null;
+  /** for an instrument whose name names no type: the types other records of its model have */
+  model_type_keys: string[];
 }
 
-const COLUMNS = ['i.id', 'i.name', 'i.model', 'i.model_key', 'i.manufacturer', 'i.type_keys', 'i.specs', 'i.district', 'i.institution_id', 'i.sharing'];
+const COLUMNS = ['i.id', 'i.name', 'i.model', 'i.model_key', 'i.manufacturer', 'i.type_keys', 'i.model_type_keys', 'i.specs', 'i.district', 'i.institution_id', 'i.sharing'];
 
 /** how many rows are scored in full: enough that the best of a common type are among them */
 export const CANDIDATE_POOL = 300;
@@ -44,18 +44,12 @@ export async function typesOfModel(db: Knex, modelKey: string, sourceIds: readon
 export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, profile: PurchaseProfile, sourceIds: readonly string[]): Promise<CandidateRow[]> {
   const near = [...profile.substituteTypes, ...profile.relatedTypes];
   if (near.length > 0 || profile.modelKey.length >= 3) {
-    const query = inRegion(db, sourceIds).select([...COLUMNS, db.raw(`case when cardinality(i.type_keys) = 0 then (select t.type_keys from instruments t
-        where t.model_key = i.model_key and cardinality(t.type_keys) > 0 limit 1) end as model_types`)])
+    const query = inRegion(db, sourceIds).select(COLUMNS)
       .where((q) => {
-        if (near.length > 0) {
-          q.orWhereRaw('i.type_keys && ?::text[]', [near]);
-          // recorded by model alone ("JEM-2100F"): a model other records of the types carry
-          q.orWhereRaw(`cardinality(i.type_keys) = 0 and i.model_key <> '' and i.model_key in
-            (select t.model_key from instruments t where t.type_keys && ?::text[] and t.model_key <> '')`, [profile.substituteTypes]);
-        }
+        if (near.length > 0) q.orWhereRaw('i.type_keys && ?::text[]', [near]).orWhereRaw('i.model_type_keys && ?::text[]', [near]);
         if (profile.modelKey.length >= 3) q.orWhere('i.model_key', profile.modelKey);
       })
-      .orderByRaw('case when i.type_keys && ?::text[] then 3 when i.model_key = ? then 2 else 1 end desc', [profile.substituteTypes, profile.modelKey])
+      .orderByRaw('case when i.type_keys && ?::text[] or i.model_type_keys && ?::text[] then 3 when i.model_key = ? then 2 else 1 end desc', [profile.substituteTypes, profile.substituteTypes, profile.modelKey])
       .orderByRaw("(i.manufacturer is not null and lower(i.manufacturer) = lower(?)) desc", [purchase.manufacturer ?? ''])
       .orderByRaw('(i.district is not distinct from ?) desc', [purchase.district ?? null])
       .orderByRaw("(i.sharing = 'OPEN') desc")
@@ -73,5 +67,5 @@ export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, pro
     .orderBy('i.id')
     .limit(20);
   if (purchase.instrumentClass) query.where('i.instrument_class', purchase.instrumentClass);
-  return (await query as Array<Omit<CandidateRow, 'model_types'>>).map((row) => ({ ...row, model_types: null }));
+  return await query as CandidateRow[];
 }

@@ -2,13 +2,8 @@ import type { NamedMigration } from '../storage/migrate.ts';
 
 export const procurementMigrations: NamedMigration[] = [
   {
-    name: '2026-11-25-08-procurement',
+    name: '2026-11-25-09-procurement',
     async up(db) {
-      // the model as letters and digits only, so "JEM-2100F" and "JEM 2100F" meet (model-family.ts does
-      // the same); an owner who wrote only the model as the name ("JEM-2100F") gets it from the name
-      await db.raw(`alter table instruments add column model_key text generated always as
-        (lower(regexp_replace(coalesce(nullif(model, ''), name), '[^A-Za-z0-9]', '', 'g'))) stored`);
-      await db.raw(`create index instruments_model_key on instruments (model_key) where model_key <> ''`);
       await db.schema.createTable('procurement_checks', (t) => {
         t.text('id').primary();
         t.timestamp('checked_at', { useTz: true }).notNullable();
@@ -38,7 +33,6 @@ export const procurementMigrations: NamedMigration[] = [
     async down(db) {
       await db.schema.dropTable('procurement_decisions');
       await db.schema.dropTable('procurement_checks');
-      await db.raw('alter table instruments drop column model_key');
     },
   },
 ];

@@ -79,7 +79,7 @@ export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options
   const scored = rows.map((row) => {
     const capability = assessCapability(purchase, profile, {
       id: row.id, name: row.name, model: row.model, modelKey: row.model_key, manufacturer: row.manufacturer,
-      typeKeys: row.type_keys.length > 0 ? row.type_keys : row.model_types ?? [], typesFromModel: row.type_keys.length === 0 && (row.model_types?.length ?? 0) > 0, specs: row.specs, district: row.district, institutionId: row.institution_id,
+      typeKeys: row.type_keys.length > 0 ? row.type_keys : row.model_type_keys, typesFromModel: row.type_keys.length === 0 && row.model_type_keys.length > 0, specs: row.specs, district: row.district, institutionId: row.institution_id,
     });
     const usage = utilisation(used.get(row.id) ?? { hours: 0, externalHours: 0, sessions: 0 }, available);
     const ownedByBuyer = Boolean(purchase.institutionId) && purchase.institutionId === row.institution_id;

@@ -8,6 +8,7 @@ import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
 import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
 import { searchDocument } from '../catalog/search/search-document.ts';
+import { inferModelTypes } from '../catalog/search/model-type-inference.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
 
 const INSERT_CHUNK = 500;
@@ -95,5 +96,6 @@ export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Prom
   if (deleted > 0) {
     await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
   }
+  await inferModelTypes(trx);
   return { imported: write.instruments.length, deleted };
 }

@@ -7,7 +7,7 @@ import type { NamedMigration } from '../storage/migrate.ts';
  */
 export const usageMigrations: NamedMigration[] = [
   {
-    name: '2026-11-25-07-usage',
+    name: '2026-11-25-08-usage',
     async up(db) {
       await db.schema.createTable('usage_sessions', (t) => {
         t.bigIncrements('id');
@@ -22,8 +22,20 @@ export const usageMigrations: NamedMigration[] = [
       });
       await db.raw(`alter table usage_sessions add constraint usage_sessions_ordered check (ended_at > started_at)`);
       await db.raw(`alter table usage_sessions add constraint usage_sessions_user_kind check (user_kind in ('INTERNAL', 'EXTERNAL'))`);
+      // hours per instrument and month (Asia/Shanghai), overlaps merged: what reviews, rankings and
+      // statistics read, so none of them scans a year of sessions
+      await db.schema.createTable('usage_monthly', (t) => {
+        t.text('instrument_id').notNullable();
+        t.date('month').notNullable();
+        t.double('used_hours').notNullable();
+        t.double('external_hours').notNullable();
+        t.integer('sessions').notNullable();
+        t.primary(['instrument_id', 'month']);
+        t.index(['month']);
+      });
     },
     async down(db) {
+      await db.schema.dropTable('usage_monthly');
       await db.schema.dropTable('usage_sessions');
     },
   },

@@ -2,6 +2,7 @@
  * 利用率: how much of the hours an instrument was open for it was really used. Opening hours
  * are the instrument's own, else Monday to Friday 09:00–18:00 Asia/Shanghai.
  */
+import { addMonths, monthOf, monthStart } from './usage-months.ts';
 import { DEFAULT_OPENING_HOURS, openIntervals, type OpeningHours } from '../../schema/opening-hours.ts';
 
 export interface Utilisation {
@@ -30,9 +31,12 @@ export function utilisation(used: { hours: number; externalHours: number; sessio
   };
 }
 
-/** The twelve months before `now`: the window reviews look back over. */
-export function lastTwelveMonths(now: Date): { from: Date; to: Date } {
-  const from = new Date(now);
-  from.setUTCFullYear(from.getUTCFullYear() - 1);
-  return { from, to: now };
+/**
+ * The window reviews look back over: the twelve full calendar months before the current one
+ * (Asia/Shanghai), so figures match the monthly roll-up and do not move during the day.
+ */
+export function lastTwelveMonths(now: Date): { from: Date; to: Date; fromMonth: string; toMonth: string } {
+  const toMonth = monthOf(now);
+  const fromMonth = addMonths(toMonth, -12);
+  return { from: monthStart(fromMonth), to: monthStart(toMonth), fromMonth, toMonth };
 }

@@ -23,4 +23,23 @@ export const searchMigrations: NamedMigration[] = [
       });
     },
   },
+  {
+    name: '2026-11-25-07-model-keys',
+    async up(db) {
+      // the model as letters and digits only, so "JEM-2100F" and "JEM 2100F" meet (procurement's
+      // model-family.ts does the same); an owner who wrote only the model as the name ("JEM-2100F") gets it from the name
+      await db.raw(`alter table instruments add column model_key text generated always as
+        (lower(regexp_replace(coalesce(nullif(model, ''), name), '[^A-Za-z0-9]', '', 'g'))) stored`);
+      await db.raw(`create index instruments_model_key on instruments (model_key) where model_key <> ''`);
+      // types inferred from other records of the same model, for records whose name names none
+      await db.raw(`alter table instruments add column model_type_keys text[] not null default '{}'`);
+      await db.raw('create index instruments_model_type_keys on instruments using gin (model_type_keys)');
+      await db.raw(`create index instruments_untyped_model on instruments (model_key) where cardinality(type_keys) = 0 and model_key <> ''`);
+      await db.raw('create index instruments_inferred_types on instruments (id) where cardinality(model_type_keys) > 0');
+    },
+    async down(db) {
+      await db.raw('alter table instruments drop column model_type_keys');
+      await db.raw('alter table instruments drop column model_key');
+    },
+  },
 ];
