@@ -1,4 +1,4 @@
-/** Files the hub keeps in its data directory: the admin token and the internal signing secret. */
+/** Files the hub keeps in its data directory: the admin token and its signing secrets. */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,12 @@ export function adminToken(dataDir: string): string {
   return secretFile(dataDir, 'admin-token');
 }
 
-/** signs what the gateway forwards to subgraphs, and users' tokens */
+/** signs what the gateway forwards to subgraphs */
 export function internalSecret(dataDir: string): Uint8Array {
   return new TextEncoder().encode(process.env.IRHUB_INTERNAL_SECRET ?? secretFile(dataDir, 'internal-secret'));
+}
+
+/** signs the tokens the hub issues to users (IRHUB_JWT_SECRET, else a file of the data directory) */
+export function userTokenSecret(dataDir: string): Uint8Array {
+  return new TextEncoder().encode(process.env.IRHUB_JWT_SECRET ?? secretFile(dataDir, 'user-token-secret'));
 }

@@ -5,8 +5,10 @@
 import type { HubSubgraphModule } from '../subgraphs/serve-hub-subgraph.ts';
 import { registrySubgraph } from '../subgraphs/registry/registry-subgraph.ts';
 import { procurementSubgraph } from '../subgraphs/procurement/procurement-subgraph.ts';
+import { accountsSubgraph } from '../subgraphs/accounts/accounts-subgraph.ts';
 
 export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
   registrySubgraph,
+  accountsSubgraph,
   procurementSubgraph,
 ];

@@ -14,7 +14,9 @@ import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
 import { RegistryComposition } from './supergraph/registry-composition.ts';
 import { startGateway } from './server.ts';
 import { createAuthenticator } from './plugins/authenticate.ts';
-import { adminToken, internalSecret } from './hub-files.ts';
+import { adminToken, internalSecret, userTokenSecret } from './hub-files.ts';
+import { createUserTokens, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
+import { findUsers } from '../subgraphs/accounts/user-store.ts';
 
 export interface HubOptions {
   /** gateway port; 0 picks a free one */
@@ -28,6 +30,8 @@ export interface HubOptions {
   /** harvest sources on their cron schedules */
   schedule?: boolean;
   sourceTimeoutMs?: number;
+  /** verify users' tokens with an identity provider's keys instead of the hub's own secret */
+  jwksFile?: string;
   log?: (line: string) => void;
 }
 
@@ -38,6 +42,9 @@ export interface Hub {
   database: HubDatabase;
   registry: SourceRegistry;
   composition: RegistryComposition;
+  userTokens: UserTokens;
+  /** the demo's users, when the demo runs */
+  demoUserIds: string[];
   close(): Promise<void>;
 }
 
@@ -56,6 +63,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     closers.push(() => database.close());
     log(`database: ${database.describe}`);
     const { db } = database;
+
+    const userTokens = createUserTokens({
+      secret: userTokenSecret(dataDir),
+      jwksFile: options.jwksFile,
+      findUser: async (id) => (await findUsers(db, [id])).get(id) ?? null,
+    });
+    log(userTokens.describe);
 
     const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true });
     closers.push(() => registry.close());
@@ -98,7 +112,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }, { db, dataDir, log });
     const hubSubgraphs: RunningSubgraph[] = [];
     for (const module of HUB_SUBGRAPH_MODULES) {
-      const running = await module.start({ db, secret, dataDir, registry, supergraph: () => composition.state, log });
+      const running = await module.start({ db, secret, dataDir, registry, supergraph: () => composition.state, userTokens, log });
       closers.push(() => running.close());
       hubSubgraphs.push(running);
     }
@@ -108,7 +122,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port,
       host: options.host,
       composition,
-      authenticate: createAuthenticator(token),
+      authenticate: createAuthenticator(token, (bearer) => userTokens.verify(bearer)),
       secret,
       hubSubgraphNames: ['catalog', ...HUB_SUBGRAPH_MODULES.map((m) => m.name)],
       sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
@@ -121,6 +135,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const { seedDemoUsage } = await import('../connectors/demo/seed-demo-usage.ts');
       log(`demo: ${(await seedDemoUsage(db, demoToHarvest, new Date())).toLocaleString('en-US')} usage sessions of the last 12 months recorded`);
     }
+    const demoUserIds: string[] = [];
+    if (options.demo) {
+      const { seedDemoUsers } = await import('../connectors/demo/demo-users.ts');
+      demoUserIds.push(...await seedDemoUsers(db));
+    }
 
     return {
       url: gateway.url,
@@ -129,6 +148,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       database,
       registry,
       composition,
+      userTokens,
+      demoUserIds,
       close,
     };
   } catch (error) {

@@ -13,6 +13,7 @@ import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
 import { CLAIMS_HEADER, readHubClaims, type HubClaims } from './auth/hub-claims.ts';
 import type { SourceRegistry } from './registry/source-registry.ts';
 import type { SupergraphState } from './registry/registry-subgraph.ts';
+import type { UserTokens } from './auth/user-tokens.ts';
 
 export interface HubContext extends BaseContext {
   claims: HubClaims | null;
@@ -25,6 +26,7 @@ export interface HubServices {
   dataDir: string;
   registry: SourceRegistry;
   supergraph: () => SupergraphState;
+  userTokens: UserTokens;
   log: (line: string) => void;
 }
 

@@ -2,6 +2,7 @@
 import { startCommand } from './start-command.ts';
 import { sourcesCommand } from './sources-command.ts';
 import { procurementCommand } from './procurement-command.ts';
+import { tokenCommand, usersCommand } from './users-command.ts';
 import { CliError, connectHub } from './hub-client.ts';
 
 const USAGE = `usage: irhub <command>
@@ -10,6 +11,9 @@ const USAGE = `usage: irhub <command>
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
   supergraph                               print the served supergraph SDL
+  users add <userId> --institution <institutionId> [--role USER|INSTITUTION_STAFF|REVIEWER|ADMIN]
+  users list [--institution <institutionId>]
+  token <userId> [--days 30]               a bearer token for a user
   procurement check <plan.csv|xlsx> [--out report.html] [--csv report.csv]
                                            查重评议 of a whole procurement plan, as a report`;
 
@@ -21,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(process.env, out);
     case 'sources':
       return sourcesCommand(args, out);
+    case 'users':
+      return usersCommand(args, out);
+    case 'token':
+      return tokenCommand(args, out);
     case 'procurement':
       return procurementCommand(args, out);
     case 'supergraph': {

@@ -18,6 +18,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
     dataDir: env.IRHUB_DATA_DIR ?? DEFAULT_DATA_DIR,
     databaseUrl: env.DATABASE_URL || undefined,
     demo: env.IRHUB_DEMO !== '0',
+    jwksFile: env.IRHUB_JWKS_FILE || undefined,
     log: out,
   });
   const counts = await hub.database.db('instruments').count<{ count: string }[]>({ count: '*' });
@@ -27,6 +28,15 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   out(`GraphQL: http://localhost:${hub.url.split(':').at(-1)}/graphql`);
   out('Try:');
   out(`curl -s http://localhost:${hub.url.split(':').at(-1)}/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
+  if (hub.demoUserIds.length > 0 && hub.userTokens.canIssue) {
+    out('');
+    out('Demo users (send as Authorization: Bearer <token>; a fresh one: npx irhub token <userId>):');
+    const users = await hub.database.db('users').whereIn('id', hub.demoUserIds).orderBy('id').select('id', 'role', 'institution_name') as Array<{ id: string; role: string; institution_name: string }>;
+    for (const user of users) {
+      const { token } = await hub.userTokens.issue(user.id, 30);
+      out(`  ${user.id.padEnd(10)} ${user.role.padEnd(17)} ${user.institution_name}\n    ${token}`);
+    }
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -1,6 +1,6 @@
 /**
  * Who the caller is: the hub administrator (the token the hub writes to its data directory)
- * or nobody. A bearer token that is present but wrong is an error, never silently anonymous.
+ * or a registered user, or nobody. A bearer token that is present but wrong is an error, never silently anonymous.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
@@ -23,7 +23,7 @@ export function bearerToken(authorization: string | undefined): string | null {
   return match[1];
 }
 
-/** Users' tokens are verified by `verifyUser` (none until accounts exist); the admin token always works. */
+/** Users' tokens are verified by `verifyUser` (subgraphs/auth/user-tokens.ts); the admin token always works. */
 export function createAuthenticator(adminToken: string, verifyUser?: (token: string) => Promise<HubClaims>): Authenticator {
   return async (authorization) => {
     const token = bearerToken(authorization);

@@ -8,10 +8,11 @@ import { catalogMigrations } from '../catalog/migrations.ts';
 import { searchMigrations } from '../catalog/search/migrations.ts';
 import { usageMigrations } from '../usage/migrations.ts';
 import { procurementMigrations } from '../procurement/migrations.ts';
+import { accountsMigrations } from '../accounts/migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {
