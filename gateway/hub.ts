@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database.ts';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
-import { connectorClient } from '../connectors/sdk/connector-client.ts';
-import { localIdOf, sourceIdOf } from '../connectors/sdk/source-id.ts';
+import { ownerSystems } from '../subgraphs/registry/owner-systems.ts';
+import { activeBookingIntervals } from '../subgraphs/booking/booking-store.ts';
 import type { RunningSubgraph } from '../subgraphs/serve-hub-subgraph.ts';
 import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
@@ -93,14 +93,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     await registry.start();
 
+    const owners = ownerSystems(registry);
     const catalog = await startCatalogSubgraph(db, {
-      // availability search reads each owner's own calendar through its connector
-      ownerCalendar: (instrumentId, from, to) => {
-        const sourceId = sourceIdOf(instrumentId) ?? '';
-        const url = registry.connectorUrl(sourceId);
-        if (!url) throw new Error(`source ${sourceId}: connector is not running`);
-        return connectorClient(sourceId, url).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
-      },
+      // availability search counts the hub's own bookings and each owner's calendar, read through its connector
+      ownerCalendar: async (instrumentId, from, to) => [
+        ...await activeBookingIntervals(db, instrumentId, from, to),
+        ...await owners.calendar(instrumentId, from, to),
+      ],
     });
     closers.push(() => catalog.close());
     const composition = new RegistryComposition({
@@ -112,7 +111,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }, { db, dataDir, log });
     const hubSubgraphs: RunningSubgraph[] = [];
     for (const module of HUB_SUBGRAPH_MODULES) {
-      const running = await module.start({ db, secret, dataDir, registry, supergraph: () => composition.state, userTokens, log });
+      const running = await module.start({ db, secret, dataDir, registry, owners, supergraph: () => composition.state, userTokens, log });
       closers.push(() => running.close());
       hubSubgraphs.push(running);
     }

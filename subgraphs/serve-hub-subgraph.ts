@@ -14,6 +14,7 @@ import { CLAIMS_HEADER, readHubClaims, type HubClaims } from './auth/hub-claims.
 import type { SourceRegistry } from './registry/source-registry.ts';
 import type { SupergraphState } from './registry/registry-subgraph.ts';
 import type { UserTokens } from './auth/user-tokens.ts';
+import type { OwnerSystems } from './registry/owner-systems.ts';
 
 export interface HubContext extends BaseContext {
   claims: HubClaims | null;
@@ -25,6 +26,8 @@ export interface HubServices {
   secret: Uint8Array;
   dataDir: string;
   registry: SourceRegistry;
+  /** owners' calendars and booking write-back, through their connectors */
+  owners: OwnerSystems;
   supergraph: () => SupergraphState;
   userTokens: UserTokens;
   log: (line: string) => void;

@@ -9,10 +9,12 @@ import { searchMigrations } from '../catalog/search/migrations.ts';
 import { usageMigrations } from '../usage/migrations.ts';
 import { procurementMigrations } from '../procurement/migrations.ts';
 import { accountsMigrations } from '../accounts/migrations.ts';
+import { oversightMigrations } from '../oversight/migrations.ts';
+import { bookingMigrations } from '../booking/migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations, ...bookingMigrations, ...oversightMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {

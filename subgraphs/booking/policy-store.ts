@@ -1,0 +1,24 @@
+/** Owners' booking rules as stored; an instrument without a row has the default policy. */
+import type { Knex } from 'knex';
+import type { OpeningHours } from '../../schema/opening-hours.ts';
+import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './booking-policy.ts';
+
+interface PolicyRow { instrument_id: string; auto_approve: boolean; max_hours: number; min_notice_hours: number; free_cancel_hours: number; opening_hours: OpeningHours | string | null; voucher_eligible: boolean }
+
+export async function policiesOf(db: Knex | Knex.Transaction, instrumentIds: readonly string[]): Promise<Map<string, BookingPolicy>> {
+  const rows = await db('booking_policies').whereIn('instrument_id', [...instrumentIds]) as PolicyRow[];
+  const found = new Map(rows.map((r) => [r.instrument_id, {
+    autoApprove: r.auto_approve, maxHours: r.max_hours, minNoticeHours: r.min_notice_hours, freeCancelHours: r.free_cancel_hours,
+    openingHours: r.opening_hours ? (typeof r.opening_hours === 'string' ? JSON.parse(r.opening_hours) as OpeningHours : r.opening_hours) : DEFAULT_BOOKING_POLICY.openingHours,
+    voucherEligible: r.voucher_eligible,
+  } satisfies BookingPolicy]));
+  return new Map(instrumentIds.map((id) => [id, found.get(id) ?? DEFAULT_BOOKING_POLICY]));
+}
+
+export async function savePolicy(db: Knex, instrumentId: string, policy: BookingPolicy, by: string, now: Date): Promise<void> {
+  await db('booking_policies').insert({
+    instrument_id: instrumentId, auto_approve: policy.autoApprove, max_hours: policy.maxHours, min_notice_hours: policy.minNoticeHours,
+    free_cancel_hours: policy.freeCancelHours, opening_hours: JSON.stringify(policy.openingHours), voucher_eligible: policy.voucherEligible,
+    updated_by: by, updated_at: now,
+  }).onConflict('instrument_id').merge();
+}
