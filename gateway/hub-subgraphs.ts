@@ -7,10 +7,12 @@ import { registrySubgraph } from '../subgraphs/registry/registry-subgraph.ts';
 import { procurementSubgraph } from '../subgraphs/procurement/procurement-subgraph.ts';
 import { accountsSubgraph } from '../subgraphs/accounts/accounts-subgraph.ts';
 import { bookingSubgraph } from '../subgraphs/booking/booking-subgraph.ts';
+import { oversightSubgraph } from '../subgraphs/oversight/oversight-subgraph.ts';
 
 export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
   registrySubgraph,
   accountsSubgraph,
   bookingSubgraph,
   procurementSubgraph,
+  oversightSubgraph,
 ];

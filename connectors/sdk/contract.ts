@@ -55,6 +55,16 @@ export interface BookingWrite {
   purpose: string;
 }
 
+/** A session in which the owner's system saw the instrument used (a meter, an interlock, a logbook). */
+export interface UsageRecord {
+  localId: string;
+  startedAt: Date;
+  endedAt: Date;
+  /** EXTERNAL: a user of another institution */
+  userKind: 'INTERNAL' | 'EXTERNAL';
+  evidence: 'METER' | 'INTERLOCK' | 'LOGBOOK';
+}
+
 export interface ConnectorAdapter {
   /** whether `listInstruments` honours `since` */
   readonly incremental: boolean;
@@ -65,6 +75,8 @@ export interface ConnectorAdapter {
   calendar(localId: string, from: Date, to: Date): Promise<BusyInterval[]>;
   placeBooking?(booking: BookingWrite): Promise<{ externalRef: string }>;
   cancelBooking?(externalRef: string): Promise<void>;
+  /** usage sessions recorded or ended since `since` (all when absent); the hub merges repeats and overlaps */
+  listUsage?(since?: Date): Promise<UsageRecord[]>;
   close?(): Promise<void>;
 }
 

@@ -182,6 +182,13 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
         await adapter.cancelBooking(body.externalRef);
         return { cancelled: true };
       },
+      '/usage': async (url) => {
+        if (!adapter.listUsage) throw new HttpError(501, `source ${sourceId}: the owner's system reports no usage`);
+        const since = url.searchParams.get('since') ? new Date(url.searchParams.get('since')!) : undefined;
+        if (since && Number.isNaN(since.getTime())) throw new HttpError(400, `since is not a timestamp: ${url.searchParams.get('since')}`);
+        const iso = (d: unknown) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : String(d));
+        return { sessions: (await adapter.listUsage(since)).map((u) => ({ ...u, startedAt: iso(u.startedAt), endedAt: iso(u.endedAt) })) };
+      },
       '/harvest': async (url) => {
         const sinceText = url.searchParams.get('since');
         const since = sinceText ? new Date(sinceText) : undefined;

@@ -50,6 +50,8 @@ export const bookingMigrations: NamedMigration[] = [
       await db.raw(`alter table bookings add constraint bookings_no_overlap exclude using gist
         (instrument_id with =, period with &&) where (status in ('REQUESTED', 'CONFIRMED', 'IN_PROGRESS'))`);
       await db.raw('create unique index bookings_idempotency on bookings (booker_id, idempotency_key) where idempotency_key is not null');
+      // the expiry of undecided requests, per instrument on every request and for all every minute
+      await db.raw(`create index bookings_requested_hold on bookings (instrument_id, hold_until) where status = 'REQUESTED'`);
       await db.schema.createTable('booking_events', (t) => {
         t.bigIncrements('id');
         t.text('booking_id').notNullable().references('bookings.id');
