@@ -14,7 +14,7 @@ import type { RegistryComposition } from './supergraph/registry-composition.ts';
 export interface GatewayContext extends BaseContext {
   claims: HubClaims | null;
   /** the claims as the signed header subgraphs trust, made once per request */
-  claimsToken: string | null;
+  claimsToken: string;
 }
 
 export interface GatewayOptions {
@@ -31,7 +31,7 @@ export interface GatewayOptions {
 
 class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if ('claimsToken' in context && context.claimsToken) request.http?.headers.set(CLAIMS_HEADER, context.claimsToken);
+    if ('claimsToken' in context) request.http?.headers.set(CLAIMS_HEADER, context.claimsToken);
   }
 
   /** A subgraph that refuses a request (a variable its scalar rejects) says why; pass that on, not "400: Bad Request". */
@@ -75,7 +75,7 @@ export async function startGateway(options: GatewayOptions) {
         if (error instanceof GraphQLError) throw error;
         throw new GraphQLError('bearer token is not valid', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return { claims, claimsToken: claims ? await signHubClaims(claims, options.secret) : null };
+      return { claims, claimsToken: await signHubClaims(claims, options.secret) };
     },
     routes: {
       '/health': async () => ({ ok: true, sources: options.composition.state.sourceIds, composedAt: options.composition.state.composedAt }),

@@ -1,7 +1,7 @@
 /**
  * Accounts through the gateway: users added by the administrator, tokens issued by the hub or
  * by an identity provider (JWKS), verified at the gateway; forged, expired or unknown-user
- * tokens refused; roles enforced by the subgraphs; calls that bypass the gateway anonymous.
+ * tokens refused; roles enforced by the subgraphs; calls that bypass the gateway refused.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -73,12 +73,15 @@ describe.each(DATABASE_TARGETS)('accounts ($name)', (target) => {
     expect(unknown.errors?.[0].message).toContain('user ghost is not registered');
   });
 
-  it('makes calls that bypass the gateway anonymous, and refuses a forged claims header', async () => {
+  it('refuses calls that bypass the gateway, with or without a forged claims header', async () => {
     const accountsUrl = /@join__graph\(name: "accounts", url: "([^"]+)"\)/.exec(hub.composition.state.sdl ?? '')?.[1];
     expect(accountsUrl).toBeTruthy();
     const direct = await fetch(accountsUrl!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminToken}` }, body: JSON.stringify({ query: '{ users { id } }' }) });
-    const body = await direct.json() as { errors?: Array<{ extensions?: { code?: string } }> };
+    const body = await direct.json() as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.errors?.[0].message).toContain('request did not come through the hub gateway');
+    const anonymous = await fetch(accountsUrl!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+    expect(JSON.stringify(await anonymous.json())).toContain('did not come through the hub gateway');
     const forged = await fetch(accountsUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-irhub-claims': 'eyJhbGciOiJIUzI1NiJ9.e30.x' }, body: JSON.stringify({ query: '{ users { id } }' }) });
     expect(JSON.stringify(await forged.json())).toContain('did not come through the hub gateway');
   });

@@ -1,7 +1,8 @@
 /**
  * Who is asking, as the gateway vouches for it. The gateway authenticates the caller and
  * forwards the claims to hub subgraphs in a short-lived token signed with the hub's internal
- * secret; a subgraph trusts only that header, so a call that bypasses the gateway is anonymous.
+ * secret — for anonymous callers too — and hub subgraphs refuse any call without a valid one,
+ * so nothing reaches them except through the gateway.
  */
 import { SignJWT, jwtVerify } from 'jose';
 import { GraphQLError } from 'graphql';
@@ -19,10 +20,11 @@ export const CLAIMS_HEADER = 'x-irhub-claims';
 const ISSUER = 'irhub-gateway';
 const AUDIENCE = 'irhub-subgraphs';
 
-export async function signHubClaims(claims: HubClaims, secret: Uint8Array): Promise<string> {
-  return new SignJWT({ role: claims.role, institutionId: claims.institutionId })
+/** `null` claims sign an anonymous caller: the gateway vouches that the call came through it. */
+export async function signHubClaims(claims: HubClaims | null, secret: Uint8Array): Promise<string> {
+  return new SignJWT(claims ? { role: claims.role, institutionId: claims.institutionId } : { anonymous: true })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(claims.sub)
+    .setSubject(claims?.sub ?? 'anonymous')
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
@@ -30,17 +32,20 @@ export async function signHubClaims(claims: HubClaims, secret: Uint8Array): Prom
     .sign(secret);
 }
 
-/** The claims in a request's header, or null when absent; a forged or stale header is an error. */
+/** The claims in a request's header (null for an anonymous caller); a missing, forged or stale header is refused. */
 export async function readHubClaims(header: string | string[] | undefined, secret: Uint8Array): Promise<HubClaims | null> {
-  if (!header || Array.isArray(header)) return null;
+  const refused = () => new GraphQLError('request did not come through the hub gateway', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  if (!header || Array.isArray(header)) throw refused();
+  let payload;
   try {
-    const { payload } = await jwtVerify(header, secret, { issuer: ISSUER, audience: AUDIENCE });
-    const role = payload.role as Role;
-    if (!payload.sub || !ROLES.includes(role)) return null;
-    return { sub: payload.sub, role, institutionId: typeof payload.institutionId === 'string' ? payload.institutionId : null };
+    ({ payload } = await jwtVerify(header, secret, { issuer: ISSUER, audience: AUDIENCE }));
   } catch {
-    throw new GraphQLError('request did not come through the hub gateway', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    throw refused();
   }
+  if (payload.anonymous === true) return null;
+  const role = payload.role as Role;
+  if (!payload.sub || !ROLES.includes(role)) throw refused();
+  return { sub: payload.sub, role, institutionId: typeof payload.institutionId === 'string' ? payload.institutionId : null };
 }
 
 export function requireRole(claims: HubClaims | null, roles: readonly Role[], action: string): HubClaims {
