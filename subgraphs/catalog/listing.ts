@@ -143,17 +143,18 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   if (sort === 'DISTANCE' && filter.near) {
     if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
     offset = cursor && 'offset' in cursor ? cursor.offset : 0;
-    pageQuery = base().select('i.*', db.raw('? as distance_km', [distanceSql(db, filter.near)])).orderBy([{ column: 'distance_km' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
+    pageQuery = base().select('i.id', db.raw('? as distance_km', [distanceSql(db, filter.near)])).orderBy([{ column: 'distance_km' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
   } else if (text) {
     // ranked: an exact model, then an exact type, then a type, then how well the words match
     if (cursor && !('offset' in cursor)) throw badInput('after: cursor does not belong to this search', 'after');
     offset = cursor && 'offset' in cursor ? cursor.offset : 0;
     const parsed = parseTextQuery(text);
-    const score = db.raw(`(case when ?::text is not null and regexp_replace(lower(coalesce(i.model, '')), '[^a-z0-9]', '', 'g') = ? then ${SCORE_WEIGHTS.exactModel} else 0 end
+    const score = db.raw(`(case when ?::text is not null and i.model_key = ? then ${SCORE_WEIGHTS.exactModel} else 0 end
       + case when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.exactType} when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.type} else 0 end
       + ${SCORE_WEIGHTS.text} * ${parsed.terms.length ? "ts_rank(i.search_vector, to_tsquery('simple', ?))" : '0'}) as score`,
     [parsed.model, parsed.model ?? '', parsed.exactTypeKeys, parsed.typeKeys, ...(parsed.terms.length ? [tsquery(parsed.terms, '|')] : [])]);
-    pageQuery = base().select('i.*', score).orderBy([{ column: 'score', order: 'desc' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
+    // rank on the id and score alone; the page's full rows are read afterwards by id
+    pageQuery = base().select('i.id', score).orderBy([{ column: 'score', order: 'desc' }, { column: 'i.id' }]).offset(offset).limit(limit + 1);
   } else {
     if (cursor && !('after' in cursor)) throw badInput('after: cursor does not belong to this listing', 'after');
     pageQuery = base().select('i.*').orderBy('i.id').limit(limit + 1);
@@ -164,8 +165,10 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   let totalCount: number;
   if (ranked) {
     // a ranked page already visits every match to sort it: count them in the same pass
-    rows = await pageQuery.select(db.raw('count(*) over () as total_count'));
-    totalCount = rows.length ? Number(rows[0].total_count) : offset > 0 ? await countAll() : 0;
+    const ranking = await pageQuery.select(db.raw('count(*) over () as total_count')) as Array<{ id: string; score?: number; distance_km?: number; total_count: number | string }>;
+    totalCount = ranking.length ? Number(ranking[0].total_count) : offset > 0 ? await countAll() : 0;
+    const full = new Map((await db('instruments').whereIn('id', ranking.map((r) => r.id)) as InstrumentRow[]).map((r) => [r.id, r]));
+    rows = ranking.map((r) => ({ ...full.get(r.id)!, score: r.score, distance_km: r.distance_km }));
   } else {
     [rows, totalCount] = await Promise.all([pageQuery, countAll()]);
   }
