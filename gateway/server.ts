@@ -57,6 +57,8 @@ export async function startGateway(options: GatewayOptions) {
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // the hub stops every server itself on SIGINT/SIGTERM (gateway/cli/start-command.ts), in order
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,

@@ -56,7 +56,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const http = await serveGraphqlHttp<TContext>({
     apollo,

@@ -138,7 +138,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
   };
   const extra = options.extraResolvers ?? {};
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: { ...resolvers, ...extra } as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
 
   const newContext = async (): Promise<ConnectorContext> => ({

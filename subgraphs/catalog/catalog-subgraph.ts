@@ -26,7 +26,7 @@ export interface CatalogSubgraph {
 
 async function buildApollo(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): Promise<ApolloServer<CatalogContext>> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(catalogTypeDefs(sourceIds)), resolvers: catalogResolvers(db, sourceIds, ownerCalendar) as never }]);
-  const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, introspection: true, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, stopOnTerminationSignals: false, introspection: true, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   return apollo;
 }
