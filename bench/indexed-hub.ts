@@ -17,7 +17,7 @@ export async function startIndexedHub(name: string, count: number): Promise<Inde
   console.log(`hub database: ${process.env.DATABASE_URL ? 'server PostgreSQL' : 'PGlite'}; ${count.toLocaleString('en-US')} instruments`);
   const started = performance.now();
   const rows = generateInventory({ seed: 99, count, institutions: DEMO_INSTITUTIONS, idPrefix: 'B-' });
-  await writeSmallInstitutionsSheet(path.join(dir, 'inventory.csv'), path.join(dir, 'unused.xlsx'), [...rows]);
+  await writeSmallInstitutionsSheet(path.join(dir, 'inventory.csv'), null, [...rows]);
   const hub = await startHub({
     port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
     databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, log: () => {},

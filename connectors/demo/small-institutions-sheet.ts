@@ -13,10 +13,12 @@ function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export async function writeSmallInstitutionsSheet(csvPath: string, xlsxPath: string, rows: readonly DemoInstrumentRow[]): Promise<void> {
+/** `xlsxPath` null: CSV only (a million rows are more than an in-memory workbook should hold). */
+export async function writeSmallInstitutionsSheet(csvPath: string, xlsxPath: string | null, rows: readonly DemoInstrumentRow[]): Promise<void> {
   const header = COLUMNS.map((c) => CANONICAL_FIELDS[c]);
   const lines = [header.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))];
   await writeFile(csvPath, `\uFEFF${lines.join('\r\n')}\r\n`);
+  if (xlsxPath === null) return;
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('大型仪器设备');
   sheet.addRow(header);
