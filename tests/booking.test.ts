@@ -253,7 +253,7 @@ describe.each(DATABASE_TARGETS)('booking ($name)', (target) => {
     const done = await hub.gql<{ completeBooking: BookingView }>(act('completeBooking'), { id }, tokens['other.staff']);
     expect(done.data?.completeBooking.status).toBe('COMPLETED');
     const usage = await hub.database.db('usage_sessions').where({ instrument_id: 'owner:O-4', evidence: 'BOOKING' }).select('user_kind', 'reported_by');
-    expect(usage).toEqual([{ user_kind: 'EXTERNAL', reported_by: 'booking' }]);
+    expect(usage).toEqual([{ user_kind: 'EXTERNAL', reported_by: `booking:${id}` }]);
     const rated = await hub.gql<{ rateBooking: { rating: { rating: number; comment: string } } }>(`mutation { rateBooking(id: "${id}", rating: 4, comment: "操作员很专业") { rating { rating comment } } }`, {}, tokens.wang);
     expect(rated.data?.rateBooking.rating).toEqual({ rating: 4, comment: '操作员很专业' });
     const twice = await hub.gql(`mutation { rateBooking(id: "${id}", rating: 1) { id } }`, {}, tokens.wang);

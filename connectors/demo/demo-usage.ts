@@ -26,6 +26,17 @@ function usageShare(random: () => number, instrument: DemoUsageInstrument): numb
   return r < 0.93 ? random() * 0.05 : 0;
 }
 
+/**
+ * An instrument declared 闲置 (IDLE) or 维修 (MAINTENANCE) stopped being used when its owner
+ * declared it so, three to thirteen weeks ago; one in eight is still used (a status left out of
+ * date, which oversight flags).
+ */
+function unusedFrom(random: () => number, instrument: DemoUsageInstrument, to: Date): number {
+  if (instrument.declaredStatus !== 'IDLE' && instrument.declaredStatus !== 'MAINTENANCE') return Infinity;
+  if (random() < 0.12) return Infinity;
+  return to.getTime() - (21 + Math.floor(random() * 70)) * 86_400_000;
+}
+
 export function demoUsageSessions(instruments: readonly DemoUsageInstrument[], from: Date, to: Date): UsageSession[] {
   const days = openIntervals(from, to);
   const sessions: UsageSession[] = [];
@@ -34,11 +45,15 @@ export function demoUsageSessions(instruments: readonly DemoUsageInstrument[], f
     const share = usageShare(random, instrument);
     if (share === 0) continue;
     const external = instrument.sharing === 'OPEN' ? 0.15 + random() * 0.45 : 0;
+    const stop = unusedFrom(random, instrument, to);
     for (const day of days) {
+      if (day.from.getTime() >= stop) break;
       // a used day has one session of 3–9 h, so the share of days used carries the share of hours
       const hours = 3 + Math.floor(random() * 7);
       if (random() >= Math.min(1, (share * 9) / 6)) continue;
       const start = day.from.getTime() + Math.floor(random() * (9 - hours + 1)) * 3_600_000;
+      // today's opening hours end at `to` (now): a session that would start after that has not happened
+      if (start >= day.to.getTime()) continue;
       sessions.push({
         instrumentId: instrument.id,
         startedAt: new Date(start),

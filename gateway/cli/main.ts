@@ -2,6 +2,7 @@
 import { startCommand } from './start-command.ts';
 import { sourcesCommand } from './sources-command.ts';
 import { procurementCommand } from './procurement-command.ts';
+import { oversightCommand, reportCommand } from './report-command.ts';
 import { tokenCommand, usersCommand } from './users-command.ts';
 import { CliError, connectHub } from './hub-client.ts';
 
@@ -15,7 +16,10 @@ const USAGE = `usage: irhub <command>
   users list [--institution <institutionId>]
   token <userId> [--days 30]               a bearer token for a user
   procurement check <plan.csv|xlsx> [--out report.html] [--csv report.csv]
-                                           查重评议 of a whole procurement plan, as a report`;
+                                           查重评议 of a whole procurement plan, as a report
+  report [--period 2026-Q3] [--out report.html] [--district <name>] [--institution-type <TYPE>]
+                                           the city's statistics and flagged instruments, as HTML
+  oversight flag-fake-busy [--days 14]     run the nightly fake-busy job now`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -31,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       return tokenCommand(args, out);
     case 'procurement':
       return procurementCommand(args, out);
+    case 'report':
+      return reportCommand(args, out);
+    case 'oversight':
+      return oversightCommand(args, out);
     case 'supergraph': {
       const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);

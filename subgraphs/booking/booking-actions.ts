@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { HubClaims } from '../auth/hub-claims.ts';
-import { insertUsageSessions } from '../usage/usage-store.ts';
+import { importCompletedBookings } from '../usage/completed-bookings.ts';
 import { BookingRuleError, mayPerform, nextStatus, type Actor, type BookingAction } from './booking-lifecycle.ts';
 import { lockBooking, loadBookings, recordEvent, type BookingRow } from './booking-store.ts';
 import { policiesOf } from './policy-store.ts';
@@ -65,17 +65,12 @@ export async function applyAction(deps: BookingDeps, claims: HubClaims, bookingI
     if (action === 'APPROVE' || action === 'REJECT' || action === 'CANCEL') update.hold_until = null;
     await trx('bookings').where({ id: booking.id }).update(update);
     if (booking.voucher_id && (to === 'CANCELLED' || to === 'REJECTED')) await refund(trx, booking.voucher_id, booking.id, booking.voucher_amount, now);
-    if (to === 'COMPLETED') {
-      // a completed booking is use of the instrument, counted with meters and logbooks (overlaps merged)
-      const end = new Date(Math.min(now.getTime(), booking.ends_at.getTime()));
-      if (end > booking.starts_at) {
-        await insertUsageSessions(trx, [{ instrumentId: booking.instrument_id, startedAt: booking.starts_at, endedAt: end, userKind: booking.external ? 'EXTERNAL' : 'INTERNAL', reportedBy: 'booking', evidence: 'BOOKING' }]);
-      }
-    }
     await recordEvent(trx, { booking_id: booking.id, from_status: booking.status, to_status: to, action, actor_id: claims.sub, actor_role: actor, note: note?.trim() || null }, now);
     before = booking;
   });
   const after = (await loadBookings(db, [bookingId])).get(bookingId)!;
+  // a completed booking is use of the instrument, counted with meters and logbooks (overlaps merged)
+  if (action === 'COMPLETE') await importCompletedBookings(db);
   if (action === 'APPROVE') return writeBackConfirmed(deps, after);
   if (action === 'CANCEL' && before !== null && (before as BookingRow).status === 'CONFIRMED') await cancelInOwnerSystem(db, deps.owners, after);
   return after;

@@ -33,8 +33,14 @@ export const usageMigrations: NamedMigration[] = [
         t.primary(['instrument_id', 'month']);
         t.index(['month']);
       });
+      // completed bookings already turned into sessions (completed-bookings.ts)
+      await db.schema.createTable('usage_booking_imports', (t) => {
+        t.text('booking_id').primary();
+        t.timestamp('imported_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+      });
     },
     async down(db) {
+      await db.schema.dropTable('usage_booking_imports');
       await db.schema.dropTable('usage_monthly');
       await db.schema.dropTable('usage_sessions');
     },

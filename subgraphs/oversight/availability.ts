@@ -1,0 +1,63 @@
+/**
+ * 可用机时: the hours an instrument was offered in a month — its opening hours (Monday to
+ * Friday 09:00–18:00 Asia/Shanghai) minus the opening hours it spent under maintenance, as
+ * reported by its owner or declared (维修) when the nightly job looked. The current month
+ * counts up to now only, later months not at all.
+ */
+import type { Knex } from 'knex';
+import { openIntervals, type Interval } from '../../schema/opening-hours.ts';
+import { hoursWithin, mergeIntervals } from './fake-busy.ts';
+import { addMonths, monthStart } from '../usage/usage-months.ts';
+import { availableHours } from '../usage/utilisation.ts';
+import { elapsedEnd, type Period } from './period.ts';
+
+export function monthWindow(month: string, now: Date): Interval {
+  const from = monthStart(month);
+  const to = elapsedEnd(monthStart(addMonths(month, 1)), now);
+  return { from, to: to.getTime() > from.getTime() ? to : from };
+}
+
+/** Opening hours of each month of the period, before maintenance. */
+export function openHoursByMonth(period: Period, now: Date): Map<string, number> {
+  return new Map(period.months.map((m) => {
+    const w = monthWindow(m, now);
+    return [m, availableHours(w.from, w.to)];
+  }));
+}
+
+/**
+ * Opening hours lost to maintenance, per instrument and month of the period. Only instruments
+ * with maintenance appear; `instrumentIds` null means every instrument (the table is small:
+ * one row per repair, not per hour).
+ */
+export async function maintenanceHoursByMonth(db: Knex, instrumentIds: readonly string[] | null, period: Period, now: Date): Promise<Map<string, Map<string, number>>> {
+  const query = db('maintenance_periods').where('starts_at', '<', elapsedEnd(period.to, now))
+    .where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', period.from))
+    .select('instrument_id', 'starts_at', 'ends_at');
+  if (instrumentIds) query.whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]]);
+  const rows = await query as Array<{ instrument_id: string; starts_at: Date; ends_at: Date | null }>;
+  const spans = new Map<string, Interval[]>();
+  for (const r of rows) {
+    const list = spans.get(r.instrument_id) ?? [];
+    list.push({ from: new Date(r.starts_at), to: r.ends_at ? new Date(r.ends_at) : now });
+    spans.set(r.instrument_id, list);
+  }
+  const result = new Map<string, Map<string, number>>();
+  for (const [id, list] of spans) {
+    const merged = mergeIntervals(list);
+    const months = new Map<string, number>();
+    for (const m of period.months) {
+      const w = monthWindow(m, now);
+      if (w.to.getTime() <= w.from.getTime()) continue;
+      const hours = hoursWithin(merged, w, openIntervals(w.from, w.to));
+      if (hours > 0) months.set(m, hours);
+    }
+    if (months.size > 0) result.set(id, months);
+  }
+  return result;
+}
+
+/** Total maintenance hours per instrument over the period. */
+export function sumMaintenance(byMonth: Map<string, Map<string, number>>): Map<string, number> {
+  return new Map([...byMonth].map(([id, months]) => [id, [...months.values()].reduce((a, b) => a + b, 0)]));
+}
