@@ -46,7 +46,7 @@ export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, pro
   if (near.length > 0 || profile.modelKey.length >= 3) {
     const query = inRegion(db, sourceIds).select(COLUMNS)
       .where((q) => {
-        if (near.length > 0) q.orWhereRaw('i.type_keys && ?::text[]', [near]).orWhereRaw('i.model_type_keys && ?::text[]', [near]);
+        if (near.length > 0) q.orWhereRaw('i.type_keys && ?::text[]', [near]).orWhereRaw('(cardinality(i.model_type_keys) > 0 and i.model_type_keys && ?::text[])', [near]);
         if (profile.modelKey.length >= 3) q.orWhere('i.model_key', profile.modelKey);
       })
       .orderByRaw('case when i.type_keys && ?::text[] or i.model_type_keys && ?::text[] then 3 when i.model_key = ? then 2 else 1 end desc', [profile.substituteTypes, profile.substituteTypes, profile.modelKey])

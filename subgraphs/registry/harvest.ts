@@ -8,6 +8,7 @@ import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type Fiel
 import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
 import { writeIndex } from './index-writer.ts';
 import type { HarvestRunRow } from './source-store.ts';
+import { flushGinPendingLists } from '../catalog/search/gin-pending-lists.ts';
 
 const PAGE_SIZE = 1000;
 const PAGE_TIMEOUT_MS = 120_000;
@@ -111,8 +112,11 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       await trx('sources').where({ id: request.sourceId }).update({ harvested_until: startedAt });
       return written;
     });
-    // after a large change the planner's statistics are stale; searches would pick poor plans
-    if (result.imported + result.deleted >= REANALYZE_AFTER_ROWS) await db.raw('analyze instruments');
+    // after a large change the planner's statistics are stale and the GIN indexes' pending lists long
+    if (result.imported + result.deleted >= REANALYZE_AFTER_ROWS) {
+      await db.raw('analyze instruments');
+      await flushGinPendingLists(db);
+    }
     const durationMs = Date.now() - startedAt.getTime();
     const [done] = await db('harvest_runs').where({ id: run.id }).update({
       status: 'SUCCEEDED', mode: effectiveMode, finished_at: new Date(), duration_ms: durationMs, seen,

@@ -33,7 +33,8 @@ export const searchMigrations: NamedMigration[] = [
       await db.raw(`create index instruments_model_key on instruments (model_key) where model_key <> ''`);
       // types inferred from other records of the same model, for records whose name names none
       await db.raw(`alter table instruments add column model_type_keys text[] not null default '{}'`);
-      await db.raw('create index instruments_model_type_keys on instruments using gin (model_type_keys)');
+      // nearly every record names its own type: index only those that needed one inferred
+      await db.raw('create index instruments_model_type_keys on instruments using gin (model_type_keys) where cardinality(model_type_keys) > 0');
       await db.raw(`create index instruments_untyped_model on instruments (model_key) where cardinality(type_keys) = 0 and model_key <> ''`);
       await db.raw('create index instruments_inferred_types on instruments (id) where cardinality(model_type_keys) > 0');
     },
