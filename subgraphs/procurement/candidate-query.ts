@@ -25,8 +25,8 @@ export interface CandidateRow {
 
 const COLUMNS = ['i.id', 'i.name', 'i.model', 'i.model_key', 'i.manufacturer', 'i.type_keys', 'i.model_type_keys', 'i.specs', 'i.district', 'i.institution_id', 'i.sharing'];
 
-/** how many rows are scored in full: enough that the best of a common type are among them */
-export const CANDIDATE_POOL = 300;
+/** rows each targeted query adds to the pool scored in full */
+export const POOL_PART = 100;
 
 function inRegion(db: Knex, sourceIds: readonly string[]): Knex.QueryBuilder {
   // a retired instrument (报废) can no longer be shared, so it is no reason not to buy
@@ -41,22 +41,29 @@ export async function typesOfModel(db: Knex, modelKey: string, sourceIds: readon
   return row?.type_keys ?? [];
 }
 
+/**
+ * The pool, as a few targeted index queries each stopping at its limit rather than one sort of
+ * every instrument of a common type (tens of thousands at a million): the same model, the same
+ * type from the same maker, in the same district and open, open anywhere, any sharing, the
+ * buyer's own, and related types. Scoring (capability-match.ts) then orders the pool.
+ */
 export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, profile: PurchaseProfile, sourceIds: readonly string[]): Promise<CandidateRow[]> {
-  const near = [...profile.substituteTypes, ...profile.relatedTypes];
-  if (near.length > 0 || profile.modelKey.length >= 3) {
-    const query = inRegion(db, sourceIds).select(COLUMNS)
-      .where((q) => {
-        if (near.length > 0) q.orWhereRaw('i.type_keys && ?::text[]', [near]).orWhereRaw('(cardinality(i.model_type_keys) > 0 and i.model_type_keys && ?::text[])', [near]);
-        if (profile.modelKey.length >= 3) q.orWhere('i.model_key', profile.modelKey);
-      })
-      .orderByRaw('case when i.type_keys && ?::text[] or i.model_type_keys && ?::text[] then 3 when i.model_key = ? then 2 else 1 end desc', [profile.substituteTypes, profile.substituteTypes, profile.modelKey])
-      .orderByRaw("(i.manufacturer is not null and lower(i.manufacturer) = lower(?)) desc", [purchase.manufacturer ?? ''])
-      .orderByRaw('(i.district is not distinct from ?) desc', [purchase.district ?? null])
-      .orderByRaw("(i.sharing = 'OPEN') desc")
-      .orderBy('i.id')
-      .limit(CANDIDATE_POOL);
-    const rows = await query as CandidateRow[];
-    if (rows.length > 0 || profile.typeKeys.length > 0) return rows;
+  const ofTypes = (keys: readonly string[]) => inRegion(db, sourceIds).select(COLUMNS)
+    .where((q) => q.whereRaw('i.type_keys && ?::text[]', [[...keys]]).orWhereRaw('(cardinality(i.model_type_keys) > 0 and i.model_type_keys && ?::text[])', [[...keys]]));
+  const parts: Knex.QueryBuilder[] = [];
+  if (profile.modelKey.length >= 3) parts.push(inRegion(db, sourceIds).select(COLUMNS).where('i.model_key', profile.modelKey).limit(POOL_PART));
+  if (profile.substituteTypes.length > 0) {
+    const types = profile.substituteTypes;
+    if (purchase.manufacturer) parts.push(ofTypes(types).whereRaw('lower(i.manufacturer) = lower(?)', [purchase.manufacturer]).limit(POOL_PART));
+    if (purchase.institutionId) parts.push(ofTypes(types).where('i.institution_id', purchase.institutionId).limit(POOL_PART));
+    if (purchase.district) parts.push(ofTypes(types).where('i.district', purchase.district).where('i.sharing', 'OPEN').limit(POOL_PART));
+    parts.push(ofTypes(types).where('i.sharing', 'OPEN').limit(2 * POOL_PART), ofTypes(types).limit(POOL_PART));
+  }
+  if (profile.relatedTypes.length > 0) parts.push(ofTypes(profile.relatedTypes).limit(POOL_PART / 2));
+  if (parts.length > 0) {
+    const pool = new Map<string, CandidateRow>();
+    for (const rows of await Promise.all(parts.map(async (q) => await q as CandidateRow[]))) for (const row of rows) pool.set(row.id, row);
+    if (pool.size > 0 || profile.typeKeys.length > 0) return [...pool.values()];
   }
   // no known type: the name's own words, all of them, in the name fields of the index
   const terms = parseTextQuery(purchase.name).terms;

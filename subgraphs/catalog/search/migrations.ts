@@ -37,6 +37,8 @@ export const searchMigrations: NamedMigration[] = [
       await db.raw('create index instruments_model_type_keys on instruments using gin (model_type_keys) where cardinality(model_type_keys) > 0');
       await db.raw(`create index instruments_untyped_model on instruments (model_key) where cardinality(type_keys) = 0 and model_key <> ''`);
       await db.raw('create index instruments_inferred_types on instruments (id) where cardinality(model_type_keys) > 0');
+      // the same maker, for duplicate-purchase candidates
+      await db.raw('create index instruments_manufacturer on instruments (lower(manufacturer))');
     },
     async down(db) {
       await db.raw('alter table instruments drop column model_type_keys');
