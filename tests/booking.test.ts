@@ -260,6 +260,24 @@ describe.each(DATABASE_TARGETS)('booking ($name)', (target) => {
     expect(twice.errors?.[0].extensions?.code).toBe('ALREADY_RATED');
   });
 
+  it('follows an instrument\'s own opening hours', async () => {
+    const SET = `mutation ($hours: [OpeningSpanInput!]) { setBookingPolicy(instrumentId: "owner:O-3", input: { autoApprove: false, maxHours: 4, minNoticeHours: 1, freeCancelHours: 24, voucherEligible: true, openingHours: $hours }) { openingHours } }`;
+    const bad = await hub.gql(SET, { hours: [{ weekday: 8, open: 9, close: 12 }] }, tokens.chen);
+    expect(bad.errors?.[0].message).toContain('openingHours[0].weekday');
+    const set = await hub.gql<{ setBookingPolicy: { openingHours: string } }>(SET, { hours: [{ weekday: 6, open: 9, close: 12 }, { weekday: 2, open: 13, close: 17 }] }, tokens.chen);
+    expect(set.data?.setBookingPolicy.openingHours).toBe('Tue 13:00–17:00; Sat 09:00–12:00');
+    // a Saturday morning is open now, a Monday morning no longer
+    const day = (weekday: number) => { const d = new Date(Date.now() + 3 * 86_400_000); while (new Date(d.getTime() + 8 * 3_600_000).getUTCDay() !== weekday) d.setTime(d.getTime() + 86_400_000); return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10); };
+    const at = (date: string, hour: number) => new Date(Date.parse(`${date}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
+    const saturday = await book('szu.user', { instrumentId: 'owner:O-3', from: at(day(6), 9), to: at(day(6), 11) });
+    expect(saturday.errors).toBeUndefined();
+    const monday = await book('szu.user', { instrumentId: 'owner:O-3', from: at(day(1), 9), to: at(day(1), 11) });
+    expect(monday.errors?.[0].extensions?.code).toBe('OUTSIDE_OPENING_HOURS');
+    expect(monday.errors?.[0].message).toContain('Tue 13:00–17:00; Sat 09:00–12:00');
+    const free = await hub.gql<{ instrument: { availability: Array<{ from: string; to: string }> } }>(`query ($from: DateTime!, $to: DateTime!) { instrument(id: "owner:O-3") { availability(from: $from, to: $to) { from to } } }`, { from: at(day(6), 0), to: at(day(6), 24) }, tokens['szu.user']);
+    expect(free.data?.instrument.availability).toEqual([{ from: at(day(6), 11), to: at(day(6), 12) }]);
+  });
+
   it('refuses bad requests with a code and writes nothing', async () => {
     const before = await bookingCount();
     const saturday = (() => { const s = slot(4, 10, 12); const d = new Date(s.from); while (new Date(d.getTime() + 8 * 3_600_000).getUTCDay() !== 6) d.setTime(d.getTime() + 86_400_000); return { from: d.toISOString(), to: new Date(d.getTime() + 2 * 3_600_000).toISOString() }; })();

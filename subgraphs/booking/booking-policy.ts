@@ -58,3 +58,20 @@ export function describeOpeningHours(hours: OpeningHours): string {
     .map(([day, spans]) => `${DAY_NAMES[Number(day)]} ${(spans ?? []).map(([a, b]) => `${String(a).padStart(2, '0')}:00–${String(b).padStart(2, '0')}:00`).join(', ')}`)
     .join('; ');
 }
+
+export interface OpeningSpan { weekday: number; open: number; close: number }
+
+/** Opening hours from owner-given spans; throws naming the span that is wrong. */
+export function openingHoursFrom(spans: readonly OpeningSpan[]): OpeningHours {
+  if (spans.length === 0) throw new BookingRuleError('BAD_USER_INPUT', 'openingHours: give at least one span, or leave the field out');
+  const days: OpeningHours['days'] = {};
+  for (const [i, span] of spans.entries()) {
+    if (!Number.isInteger(span.weekday) || span.weekday < 1 || span.weekday > 7) throw new BookingRuleError('BAD_USER_INPUT', `openingHours[${i}].weekday: 1 (Monday) to 7 (Sunday), got ${span.weekday}`);
+    if (!(span.open >= 0 && span.close <= 24 && span.open < span.close)) throw new BookingRuleError('BAD_USER_INPUT', `openingHours[${i}]: open ${span.open} and close ${span.close} must satisfy 0 ≤ open < close ≤ 24`);
+    const day = (span.weekday % 7) as 0 | 1 | 2 | 3 | 4 | 5 | 6;
+    const list = days[day] ?? [];
+    if (list.some(([a, b]) => span.open < b && a < span.close)) throw new BookingRuleError('BAD_USER_INPUT', `openingHours[${i}] overlaps another span of weekday ${span.weekday}`);
+    days[day] = [...list, [span.open, span.close] as [number, number]].sort((x, y) => x[0] - y[0]);
+  }
+  return { days };
+}

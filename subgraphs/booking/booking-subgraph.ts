@@ -15,7 +15,7 @@ import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphMo
 import { applyAction, expireStaleRequests, rateBooking } from './booking-actions.ts';
 import { BookingRuleError, type BookingAction, type BookingStatus } from './booking-lifecycle.ts';
 import { withBookingErrors } from './booking-errors.ts';
-import { describeOpeningHours, type BookingPolicy } from './booking-policy.ts';
+import { describeOpeningHours, openingHoursFrom, type BookingPolicy, type OpeningSpan } from './booking-policy.ts';
 import { requestBooking, type BookingDeps, type BookingRequestInput } from './booking-requests.ts';
 import { eventsOf, listBookings, loadBookings, type BookingEventRow, type BookingRow } from './booking-store.ts';
 import { freeSlots } from './availability.ts';
@@ -122,7 +122,7 @@ function startBookingSubgraph(services: HubServices) {
         const claims = requireRole(context.claims, ['INSTITUTION_STAFF'], 'granting a qualification');
         return grantQualification(db, args.input, { id: claims.sub, institutionId: claims.institutionId ?? '' }, new Date());
       },
-      setBookingPolicy: (_root, args: { instrumentId: string; input: Omit<BookingPolicy, 'openingHours'> }, context: BookingContext) => withBookingErrors(async () => {
+      setBookingPolicy: (_root, args: { instrumentId: string; input: Omit<BookingPolicy, 'openingHours'> & { openingHours?: OpeningSpan[] | null } }, context: BookingContext) => withBookingErrors(async () => {
         const claims = staffOrAdmin(context.claims, 'setting a booking policy');
         const instrument = await db('instruments').where({ id: args.instrumentId }).first('institution_id') as { institution_id: string } | undefined;
         if (!instrument) throw new BookingRuleError('UNKNOWN_INSTRUMENT', `instrumentId: no instrument ${args.instrumentId}`);
@@ -131,7 +131,8 @@ function startBookingSubgraph(services: HubServices) {
           if (!(args.input[field] >= 0) || (field === 'maxHours' && args.input[field] === 0)) throw new BookingRuleError('BAD_USER_INPUT', `${field}: must be ${field === 'maxHours' ? 'above' : 'at least'} 0, got ${args.input[field]}`);
         }
         const current = (await policiesOf(db, [args.instrumentId])).get(args.instrumentId)!;
-        const policy = { ...current, ...args.input };
+        const { openingHours, ...rules } = args.input;
+        const policy: BookingPolicy = { ...current, ...rules, openingHours: openingHours ? openingHoursFrom(openingHours) : current.openingHours };
         await savePolicy(db, args.instrumentId, policy, claims.sub, new Date());
         return policy;
       }),
