@@ -3,15 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { CANONICAL_FIELDS, type CanonicalField } from '../sdk/fields.ts';
 import type { DemoInstrumentRow } from './inventory-generator.ts';
+import { csvCell } from '../spreadsheet/csv.ts';
 
 const COLUMNS: CanonicalField[] = ['local_id', 'name', 'name_en', 'model', 'manufacturer', 'country', 'category', 'original_value_wan',
   'purchase_date', 'institution', 'institution_type', 'district', 'address', 'sharing', 'status', 'external_rate', 'internal_rate',
   'contact_name', 'contact_phone', 'contact_email', 'specs', 'functions'];
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** `xlsxPath` null: CSV only (a million rows are more than an in-memory workbook should hold). */
 export async function writeSmallInstitutionsSheet(csvPath: string, xlsxPath: string | null, rows: readonly DemoInstrumentRow[]): Promise<void> {

@@ -42,3 +42,9 @@ export function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/** One cell as written back: quoted when it holds a comma, a quote or a line break. */
+export function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

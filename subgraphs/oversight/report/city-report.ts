@@ -8,6 +8,7 @@
  */
 import { institutionTypes } from '../../../schema/terms.ts';
 import type { FlagKind } from '../fake-busy.ts';
+import { escapeHtml } from '../../html/escape-html.ts';
 
 export interface CityStatistics {
   /** [from, to): `to` is exclusive, as for every window in the hub */
@@ -32,9 +33,6 @@ export interface CityStatistics {
   monthly: Array<{ month: string /* YYYY-MM */; usedHours: number; externalHours: number; orders: number }>;
   flagged: Array<{ instrumentId: string; name: string; institution: string; kind: string; evidence: string[] }>;
 }
-
-export const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const localDate = (d: Date) => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);

@@ -4,6 +4,8 @@
  * the institutions to consult, and the rows that could not be checked.
  */
 import type { PlanItem, PlanProblem } from './plan-file.ts';
+import { csvCell } from '../../../connectors/spreadsheet/csv.ts';
+import { escapeHtml } from '../../html/escape-html.ts';
 
 export interface ReportCandidate {
   score: number;
@@ -33,7 +35,6 @@ export interface PlanReport { file: string; checkedAt: Date; hubUrl: string; ent
 const RISK_COLOUR: Record<string, string> = { HIGH: '#b3261e', MEDIUM: '#c77700', LOW: '#4a6fa5', NONE: '#2e7d32' };
 const REQUIREMENT_ZH: Record<string, string> = { NONE: '无需评议', CONSULTATION: '书面征询', MUNICIPAL_APPROVAL: '书面征询 + 市级审批' };
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 const yuan = (text: string) => `${Number(text).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
@@ -95,11 +96,6 @@ ${report.entries.map(entrySection).join('\n')}
 </body></html>
 `;
 }
-
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export function renderPlanReportCsv(report: PlanReport): string {
   const header = ['row', 'name', 'model', 'budget_yuan', 'institution', 'requirement', 'duplicate_risk', 'candidates', 'consult', 'check_id', 'error'];
