@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { GraphQLError } from 'graphql';
 import { ROLES, type Role } from '../auth/hub-claims.ts';
+import { badInput } from '../bad-input.ts';
 
 export interface User {
   id: string;
@@ -16,8 +17,6 @@ interface UserRow { id: string; display_name: string; role: Role; institution_id
 const fromRow = (row: UserRow): User => ({ id: row.id, displayName: row.display_name, role: row.role, institutionId: row.institution_id, institutionName: row.institution_name });
 
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
-
-const badInput = (field: string, message: string) => new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
 
 export interface NewUser { id: string; role: Role; institutionId: string; institutionName?: string | null; displayName?: string | null }
 

@@ -2,12 +2,13 @@
 import { GraphQLError } from 'graphql';
 import { BookingRuleError } from './booking-lifecycle.ts';
 import { PricingError } from './pricing.ts';
+import { badInput } from '../bad-input.ts';
 
 export function toGraphQLError(error: unknown): unknown {
   if (error instanceof BookingRuleError) {
     return new GraphQLError(error.message, { extensions: { code: error.code } });
   }
-  if (error instanceof PricingError) return new GraphQLError(`${error.field}: ${error.message}`, { extensions: { code: 'BAD_USER_INPUT', field: error.field } });
+  if (error instanceof PricingError) return badInput(error.field, error.message);
   return error;
 }
 

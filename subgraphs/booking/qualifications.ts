@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { GraphQLError } from 'graphql';
 import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
+import { badInput } from '../bad-input.ts';
 
 export interface Qualification {
   id: string;
@@ -24,8 +25,6 @@ const fromRow = (r: QualificationRow): Qualification => ({
   id: String(r.id), userId: r.user_id, ownerInstitutionId: r.owner_institution_id, instrumentId: r.instrument_id, typeKey: r.type_key,
   expiresAt: new Date(r.expires_at), grantedBy: r.granted_by, grantedAt: new Date(r.granted_at),
 });
-
-const badInput = (field: string, message: string) => new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
 
 export async function grantQualification(db: Knex, input: { userId: string; instrumentId?: string | null; typeKey?: string | null; expiresAt: Date }, granter: { id: string; institutionId: string }, now: Date): Promise<Qualification> {
   if (Boolean(input.instrumentId) === Boolean(input.typeKey)) throw badInput('instrumentId', 'give either an instrument or an instrument type, not both or neither');

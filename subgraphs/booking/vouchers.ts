@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { GraphQLError } from 'graphql';
+import { badInput } from '../bad-input.ts';
 
 export interface VoucherRow {
   id: string;
@@ -20,10 +20,9 @@ export interface VoucherRow {
 }
 
 export async function issueVoucher(db: Knex, input: { institutionId: string; institutionName: string; amount: number; coverShare: number; expiresAt: Date }, issuer: string, now: Date): Promise<VoucherRow> {
-  const bad = (field: string, message: string) => new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
-  if (!(input.amount > 0)) throw bad('amount', `must be a positive number of yuan, got ${input.amount}`);
-  if (!(input.coverShare > 0 && input.coverShare <= 1)) throw bad('coverShare', `must be above 0 and at most 1, got ${input.coverShare}`);
-  if (input.expiresAt.getTime() <= now.getTime()) throw bad('expiresAt', 'must be in the future');
+  if (!(input.amount > 0)) throw badInput('amount', `must be a positive number of yuan, got ${input.amount}`);
+  if (!(input.coverShare > 0 && input.coverShare <= 1)) throw badInput('coverShare', `must be above 0 and at most 1, got ${input.coverShare}`);
+  if (input.expiresAt.getTime() <= now.getTime()) throw badInput('expiresAt', 'must be in the future');
   const [row] = await db('vouchers').insert({
     id: `cx_${randomUUID()}`, holder_institution_id: input.institutionId, holder_name: input.institutionName, amount: input.amount.toFixed(2),
     balance: input.amount.toFixed(2), cover_share: input.coverShare, expires_at: input.expiresAt, issued_by: issuer, issued_at: now,

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { GraphQLError } from 'graphql';
 import type { HubClaims } from '../auth/hub-claims.ts';
 import type { ProcurementCheckResult } from './procurement-check.ts';
+import { badInput } from '../bad-input.ts';
 
 export const DECISIONS = ['APPROVE', 'SHARE_INSTEAD', 'REJECT', 'NEED_MORE_INFO'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -76,7 +77,7 @@ export async function decisionsOf(db: Knex, checkIds: readonly string[]): Promis
 
 export async function recordDecision(db: Knex, input: { checkId: string; decision: Decision; reason: string }, claims: HubClaims, now: Date): Promise<DecisionRecord> {
   const reason = input.reason.trim();
-  if (reason.length === 0) throw new GraphQLError('reason: a decision needs a reason for the review file', { extensions: { code: 'BAD_USER_INPUT', field: 'reason' } });
+  if (reason.length === 0) throw badInput('reason', 'a decision needs a reason for the review file');
   return db.transaction(async (trx) => {
     // the row lock orders concurrent decisions on one check, so the audit trail has no ties
     const row = await trx('procurement_checks').where({ id: input.checkId }).forUpdate().first('id', 'checked_by', 'result') as CheckRow | undefined;

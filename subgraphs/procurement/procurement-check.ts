@@ -5,7 +5,7 @@
  * wires them to the index and the usage records.
  */
 import type { Knex } from 'knex';
-import { GraphQLError } from 'graphql';
+import { badInput } from '../bad-input.ts';
 import { assessCapability, SUBSTITUTE_MATCHES, type CapabilityMatch } from './capability-match.ts';
 import { findCandidateRows, typesOfModel } from './candidate-query.ts';
 import { assessDuplicateRisk, canBeShared, type DuplicateRisk } from './duplicate-risk.ts';
@@ -53,18 +53,11 @@ export interface CheckOptions {
   first: number;
 }
 
-/** A purchase that cannot be checked: the message names the field and what was wrong. */
-export class PurchaseInputError extends GraphQLError {
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
-  }
-}
-
 export function checkPurchaseInput(purchase: PlannedPurchase): void {
-  if (!purchase.name || purchase.name.trim() === '') throw new PurchaseInputError('name', 'the planned instrument needs a name');
-  if (purchase.name.length > MAX_NAME_LENGTH) throw new PurchaseInputError('name', `longer than ${MAX_NAME_LENGTH} characters (${purchase.name.length})`);
-  if (!Number.isFinite(purchase.budget)) throw new PurchaseInputError('budget', 'missing or not a number of yuan');
-  if (purchase.budget <= 0) throw new PurchaseInputError('budget', `must be a positive number of yuan, got ${purchase.budget}`);
+  if (!purchase.name || purchase.name.trim() === '') throw badInput('name', 'the planned instrument needs a name');
+  if (purchase.name.length > MAX_NAME_LENGTH) throw badInput('name', `longer than ${MAX_NAME_LENGTH} characters (${purchase.name.length})`);
+  if (!Number.isFinite(purchase.budget)) throw badInput('budget', 'missing or not a number of yuan');
+  if (purchase.budget <= 0) throw badInput('budget', `must be a positive number of yuan, got ${purchase.budget}`);
 }
 
 export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options: CheckOptions): Promise<ProcurementCheckResult> {

@@ -18,6 +18,7 @@ import { decisionsOf, listReviews, loadCheck, recordDecision, saveCheck, type De
 import { checkPurchase, type CheckedCandidate } from './procurement-check.ts';
 import type { PlannedPurchase } from './purchase-profile.ts';
 import { reviewThresholdsFromEnv } from './review-requirement.ts';
+import { badInput } from '../bad-input.ts';
 
 export const PROCUREMENT_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal', 'InstrumentClass', 'SharingMode'])}
@@ -62,7 +63,7 @@ function decodeAfter(after: string | null | undefined): { checkedAt: string; id:
     const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { checkedAt?: unknown; id?: unknown };
     if (typeof value.checkedAt === 'string' && typeof value.id === 'string' && !Number.isNaN(Date.parse(value.checkedAt))) return { checkedAt: value.checkedAt, id: value.id };
   } catch { /* reported below */ }
-  throw new GraphQLError('after: not a cursor of procurementReviews', { extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+  throw badInput('after', 'not a cursor of procurementReviews');
 }
 
 function mayRead(check: StoredCheck, claims: HubClaims | null): boolean {
@@ -82,7 +83,7 @@ function startProcurementSubgraph(services: HubServices) {
     Query: {
       procurementCheck: (_root, args: { input: PlannedPurchaseInput; first: number }, context: ProcurementContext) => check(args.input, args.first, context.claims),
       procurementPlanCheck: async (_root, args: { items: PlannedPurchaseInput[]; first: number }, context: ProcurementContext) => {
-        if (args.items.length > MAX_PLAN_ITEMS) throw new GraphQLError(`items: a plan has at most ${MAX_PLAN_ITEMS} items, got ${args.items.length}; split it`, { extensions: { code: 'BAD_USER_INPUT', field: 'items' } });
+        if (args.items.length > MAX_PLAN_ITEMS) throw badInput('items', `a plan has at most ${MAX_PLAN_ITEMS} items, got ${args.items.length}; split it`);
         const checkItem = async (item: PlannedPurchaseInput, index: number) => {
           try {
             return { index, check: await check(item, args.first, context.claims), error: null };
@@ -105,7 +106,7 @@ function startProcurementSubgraph(services: HubServices) {
       },
       procurementReviews: (_root, args: { status: ReviewStatus; first: number; after?: string | null }, context: ProcurementContext) => {
         requireRole(context.claims, REVIEWERS, 'listing procurement reviews');
-        if (args.first < 1 || args.first > 200) throw new GraphQLError(`first: between 1 and 200, got ${args.first}`, { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+        if (args.first < 1 || args.first > 200) throw badInput('first', `between 1 and 200, got ${args.first}`);
         return listReviews(db, args.status, args.first, decodeAfter(args.after));
       },
     },
