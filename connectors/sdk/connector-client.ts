@@ -1,6 +1,6 @@
 /**
- * The hub's side of a connector's plain endpoints: the owner's calendar and booking
- * write-back. Errors name the source and what the connector said.
+ * The hub's side of a connector's plain endpoints: the owner's calendar, booking write-back
+ * and usage. Errors name the source and what the connector said.
  */
 import type { BusyInterval } from './contract.ts';
 
@@ -8,7 +8,12 @@ export interface ConnectorClient {
   calendar(localId: string, from: Date, to: Date): Promise<BusyInterval[]>;
   placeBooking(booking: { bookingId: string; localId: string; from: Date; to: Date; holder: string; purpose: string }): Promise<{ externalRef: string }>;
   cancelBooking(externalRef: string): Promise<void>;
+  /** sessions the owner's system recorded since `since`, as sent; null when it reports no usage */
+  usage(since: Date | null): Promise<UsageOnTheWire[] | null>;
 }
+
+/** A usage session as a connector sends it, unchecked: the hub checks it like any report. */
+export interface UsageOnTheWire { localId?: unknown; startedAt?: unknown; endedAt?: unknown; userKind?: unknown; evidence?: unknown }
 
 export class ConnectorCallError extends Error {
   constructor(message: string, readonly status: number | null) {
@@ -43,6 +48,18 @@ export function connectorClient(sourceId: string, baseUrl: string, timeoutMs = 5
     }),
     async cancelBooking(externalRef) {
       await post('/bookings/cancel', { externalRef });
+    },
+    async usage(since) {
+      const query = since ? `?${new URLSearchParams({ since: since.toISOString() })}` : '';
+      try {
+        const body = await call<{ sessions?: unknown }>(`/usage${query}`);
+        if (!Array.isArray(body.sessions)) throw new ConnectorCallError(`source ${sourceId}: usage endpoint answered without sessions`, 200);
+        return body.sessions as UsageOnTheWire[];
+      } catch (error) {
+        // 501: the adapter has no listUsage; 404: a connector older than the usage endpoint
+        if (error instanceof ConnectorCallError && (error.status === 501 || error.status === 404)) return null;
+        throw error;
+      }
     },
   };
 }

@@ -5,6 +5,7 @@
  * report through the API. A connector without `listUsage` answers 501 and is skipped.
  */
 import type { Knex } from 'knex';
+import { connectorClient } from '../../connectors/sdk/connector-client.ts';
 import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { recordUsage, type ReportedSession, type UsageReport } from './usage-intake.ts';
 
@@ -17,28 +18,14 @@ export interface PullResult extends UsageReport {
   supported: boolean;
 }
 
-interface WireSession { localId?: unknown; startedAt?: unknown; endedAt?: unknown; userKind?: unknown; evidence?: unknown }
-
-async function fetchUsage(sourceId: string, baseUrl: string, since: Date | null): Promise<WireSession[] | null> {
-  const url = new URL('/usage', baseUrl);
-  if (since) url.searchParams.set('since', since.toISOString());
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  } catch (error) {
-    throw new Error(`source ${sourceId}: connector unreachable (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (response.status === 501 || response.status === 404) return null;
-  const body = await response.json().catch(() => null) as { sessions?: unknown; error?: string } | null;
-  if (!response.ok || !body || !Array.isArray(body.sessions)) throw new Error(`source ${sourceId}: usage endpoint answered ${body?.error ?? `HTTP ${response.status}`}`);
-  return body.sessions as WireSession[];
-}
+/** a pull may read a year of sessions from the owner's system */
+const PULL_TIMEOUT_MS = 30_000;
 
 export async function pullConnectorUsage(db: Knex, sourceId: string, connectorUrl: string | null, now: Date): Promise<PullResult> {
   if (!connectorUrl) throw new Error(`source ${sourceId}: connector is not running`);
   const mark = await db('usage_pulls').where({ source_id: sourceId }).first() as { pulled_until: Date } | undefined;
   const since = mark ? new Date(new Date(mark.pulled_until).getTime() - PULL_OVERLAP_MS) : null;
-  const wire = await fetchUsage(sourceId, connectorUrl, since);
+  const wire = await connectorClient(sourceId, connectorUrl, PULL_TIMEOUT_MS).usage(since);
   if (wire === null) return { sourceId, supported: false, accepted: 0, duplicates: 0, rejected: 0, items: [] };
   const sessions: ReportedSession[] = wire.map((w) => ({
     instrumentId: instrumentId(sourceId, String(w.localId ?? '')),
