@@ -12,14 +12,12 @@
  *   (they were served in the period); with one, an instrument's current district and owner decide;
  * - sharing rate: instruments 对外开放 (OPEN) / instruments, and external hours / service hours;
  * - orders: hub bookings COMPLETED whose slot starts in the period; satisfaction: the mean of
- *   users' ratings given in the period (null when there are none). Without the booking tables
- *   there are no orders and no ratings.
+ *   users' ratings given in the period (null when there are none).
  */
 import type { Knex } from 'knex';
 import { INSTRUMENT_CLASSES, type InstrumentClassKey } from '../../schema/classes.ts';
 import { INSTITUTION_TYPES } from '../../schema/terms.ts';
 import { openHoursByMonth } from './availability.ts';
-import { hubBookingsExist } from './hub-bookings.ts';
 import type { Period } from './period.ts';
 import { rawRows } from './sql.ts';
 import { filterSql, type OversightFilter } from './utilisation-store.ts';
@@ -54,7 +52,6 @@ export async function cityFigures(db: Knex, period: Period, now: Date, filter: O
   const where = filterSql(filter);
   const inService = `(i.purchase_date is null or i.purchase_date < ?::date)`;
   const periodEnd = `${period.toMonth}-01`;
-  const tables = await hubBookingsExist(db);
   const joinInstitutions = where.institutions ? 'join institutions n on n.id = i.institution_id' : '';
   // the instruments of the filter, as a semi-join (far cheaper than joining every monthly row);
   // without a filter every recorded hour of the period counts, also of instruments withdrawn since
@@ -78,15 +75,15 @@ export async function cityFigures(db: Knex, period: Period, now: Date, filter: O
     `select to_char(u.month, 'YYYY-MM') as month, sum(u.used_hours) as used, sum(u.external_hours) as external
      from usage_monthly u where u.month >= ?::date and u.month < ?::date ${ofFiltered('u.instrument_id')} group by u.month`,
   [`${period.fromMonth}-01`, periodEnd, ...where.bindings]);
-  const orders = tables.bookings ? rawRows<{ month: string; orders: number }>(db,
+  const orders = rawRows<{ month: string; orders: number }>(db,
     `select to_char(lower(b.period) at time zone 'Asia/Shanghai', 'YYYY-MM') as month, count(*) as orders
      from bookings b where b.status = 'COMPLETED' and lower(b.period) >= ?::timestamptz and lower(b.period) < ?::timestamptz
        ${ofFiltered('b.instrument_id')} group by 1`,
-  [period.from.toISOString(), period.to.toISOString(), ...where.bindings]) : Promise.resolve([]);
-  const ratings = tables.ratings ? rawRows<{ mean: number | null; count: number }>(db,
+  [period.from.toISOString(), period.to.toISOString(), ...where.bindings]);
+  const ratings = rawRows<{ mean: number | null; count: number }>(db,
     `select avg(r.rating)::float8 as mean, count(*) as count from booking_ratings r
      where r.rated_at >= ?::timestamptz and r.rated_at < ?::timestamptz ${ofFiltered('r.instrument_id')}`,
-  [period.from.toISOString(), period.to.toISOString(), ...where.bindings]) : Promise.resolve([{ mean: null, count: 0 }]);
+  [period.from.toISOString(), period.to.toISOString(), ...where.bindings]);
 
   const [inventoryRows, institutionRows, usageRows, orderRows, ratingRows] = await Promise.all([inventory, institutions, usage, orders, ratings]);
 

@@ -1,8 +1,7 @@
 /**
  * What oversight reads of the hub's bookings (the booking subgraph's `bookings` and
  * `booking_ratings` tables): active ones as demand that explains a busy calendar, ratings for
- * satisfaction (completed bookings become use in subgraphs/usage/completed-bookings.ts). A hub without those tables has no bookings: every
- * reader answers empty, so oversight works before and without the booking subgraph.
+ * satisfaction. Completed bookings become use in subgraphs/usage/completed-bookings.ts.
  */
 import type { Knex } from 'knex';
 import type { Interval } from '../../schema/opening-hours.ts';
@@ -11,15 +10,10 @@ import { rawRows } from './sql.ts';
 /** Bookings that hold or held the instrument for a real user (not cancelled, rejected, expired or missed). */
 export const DEMAND_STATUSES = ['CONFIRMED', 'IN_PROGRESS', 'COMPLETED'] as const;
 
-export async function hubBookingsExist(db: Knex): Promise<{ bookings: boolean; ratings: boolean }> {
-  const [row] = await rawRows<{ bookings: boolean; ratings: boolean }>(db, `select to_regclass('bookings') is not null as bookings, to_regclass('booking_ratings') is not null as ratings`);
-  return { bookings: row.bookings === true, ratings: row.ratings === true };
-}
-
 /** Active or completed bookings of each instrument overlapping [from, to). */
 export async function demandBookings(db: Knex, instrumentIds: readonly string[], from: Date, to: Date): Promise<Map<string, Interval[]>> {
   const result = new Map<string, Interval[]>();
-  if (instrumentIds.length === 0 || !(await hubBookingsExist(db)).bookings) return result;
+  if (instrumentIds.length === 0) return result;
   const rows = await rawRows<{ instrument_id: string; from: Date; to: Date }>(db, `select instrument_id, lower(period) as "from", upper(period) as "to" from bookings
     where instrument_id = any(?::text[]) and status = any(?::text[]) and period && tstzrange(?::timestamptz, ?::timestamptz)`,
   [[...instrumentIds], [...DEMAND_STATUSES], from.toISOString(), to.toISOString()]);
@@ -34,7 +28,7 @@ export async function demandBookings(db: Knex, instrumentIds: readonly string[],
 /** Users' 1–5 ratings of each instrument given in [from, to). */
 export async function ratingsOf(db: Knex, instrumentIds: readonly string[], from: Date, to: Date): Promise<Map<string, number[]>> {
   const result = new Map<string, number[]>();
-  if (instrumentIds.length === 0 || !(await hubBookingsExist(db)).ratings) return result;
+  if (instrumentIds.length === 0) return result;
   const rows = await db('booking_ratings').whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]])
     .where('rated_at', '>=', from).where('rated_at', '<', to)
     .select('instrument_id', 'rating') as Array<{ instrument_id: string; rating: number }>;

@@ -140,7 +140,6 @@ function startOversightSubgraph(services: HubServices) {
 
   // one run at a time: the nightly schedule and a run by hand join rather than race
   let current: { runId: Promise<string>; done: Promise<FakeBusyRunSummary> } | null = null;
-  let running: Promise<unknown> | null = null;
   const runJob = (quietDays: number | null) => {
     if (current) return current;
     const rules = fakeBusyRulesFromEnv();
@@ -149,9 +148,8 @@ function startOversightSubgraph(services: HubServices) {
     const runId = new Promise<string>((resolve) => { started = resolve; });
     const done = flagFakeBusy(db, {
       now, rules: { ...rules, quietDays: quietDays ?? rules.quietDays }, calendar: ownerCalendar, pullUsage: () => pullAllUsage(now), log, onStart: started,
-    }).finally(() => { current = null; running = null; });
+    }).finally(() => { current = null; });
     current = { runId, done };
-    running = done;
     return current;
   };
   const schedule = process.env.IRHUB_FAKE_BUSY_SCHEDULE ?? DEFAULT_FAKE_BUSY_SCHEDULE;
@@ -163,7 +161,7 @@ function startOversightSubgraph(services: HubServices) {
     }, { name: 'flag-fake-busy', timezone: 'Asia/Shanghai' }));
     // completed bookings count as use within minutes, not only after the nightly run
     jobs.push(cron.schedule('*/10 * * * *', () => {
-      if (running) return;
+      if (current) return;
       void importCompletedBookings(db).catch((error: unknown) => log(`importing completed bookings failed: ${String(error)}`));
     }, { name: 'import-completed-bookings', timezone: 'Asia/Shanghai' }));
   }
@@ -369,7 +367,7 @@ function startOversightSubgraph(services: HubServices) {
     ...served,
     async close() {
       for (const job of jobs) job.stop();
-      await running?.catch(() => undefined);
+      await current?.done.catch(() => undefined);
       await served.close();
     },
   }));
