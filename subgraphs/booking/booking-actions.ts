@@ -43,8 +43,7 @@ export async function expireStaleRequests(db: Knex | Knex.Transaction, now: Date
 export async function applyAction(deps: BookingDeps, claims: HubClaims, bookingId: string, action: BookingAction, note: string | null): Promise<BookingRow> {
   const { db } = deps;
   const now = deps.now();
-  let before: BookingRow | null = null;
-  await db.transaction(async (trx) => {
+  const before = await db.transaction(async (trx) => {
     const booking = await lockBooking(trx, bookingId);
     if (!booking) throw new BookingRuleError('UNKNOWN_BOOKING', `no booking ${bookingId}`);
     const actor = actorFor(claims, booking);
@@ -66,13 +65,13 @@ export async function applyAction(deps: BookingDeps, claims: HubClaims, bookingI
     await trx('bookings').where({ id: booking.id }).update(update);
     if (booking.voucher_id && (to === 'CANCELLED' || to === 'REJECTED')) await refund(trx, booking.voucher_id, booking.id, booking.voucher_amount, now);
     await recordEvent(trx, { booking_id: booking.id, from_status: booking.status, to_status: to, action, actor_id: claims.sub, actor_role: actor, note: note?.trim() || null }, now);
-    before = booking;
+    return booking;
   });
   const after = (await loadBookings(db, [bookingId])).get(bookingId)!;
   // a completed booking is use of the instrument, counted with meters and logbooks (overlaps merged)
   if (action === 'COMPLETE') await importCompletedBookings(db);
   if (action === 'APPROVE') return writeBackConfirmed(deps, after);
-  if (action === 'CANCEL' && before !== null && (before as BookingRow).status === 'CONFIRMED') await cancelInOwnerSystem(db, deps.owners, after);
+  if (action === 'CANCEL' && before.status === 'CONFIRMED') await cancelInOwnerSystem(db, deps.owners, after);
   return after;
 }
 

@@ -12,7 +12,7 @@ import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { inventoryDefinitions } from '../../schema/sdl-definitions.ts';
 import { requireRole, type HubClaims } from '../auth/hub-claims.ts';
 import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
-import { applyAction, expireStaleRequests, rateBooking } from './booking-actions.ts';
+import { actorFor, applyAction, expireStaleRequests, rateBooking } from './booking-actions.ts';
 import { BookingRuleError, type BookingAction, type BookingStatus } from './booking-lifecycle.ts';
 import { withBookingErrors } from './booking-errors.ts';
 import { describeOpeningHours, openingHoursFrom, type BookingPolicy, type OpeningSpan } from './booking-policy.ts';
@@ -50,12 +50,9 @@ function startBookingSubgraph(services: HubServices) {
   const deps: BookingDeps = { db, owners: services.owners, sourceIds: () => services.supergraph().sourceIds, now: () => new Date() };
   const act = (action: BookingAction) => (_root: unknown, args: { id: string; note?: string | null; reason?: string | null }, context: BookingContext) =>
     withBookingErrors(() => applyAction(deps, signedIn(context.claims, `${action.toLowerCase()} a booking`), args.id, action, args.note ?? args.reason ?? null));
-  const visible = async (booking: BookingRow | undefined, claims: HubClaims | null): Promise<BookingRow | null> => {
-    if (!booking || !claims) return null;
-    const allowed = claims.role === 'ADMIN' || claims.sub === booking.booker_id
-      || (claims.role === 'INSTITUTION_STAFF' && claims.institutionId === booking.owner_institution_id);
-    return allowed ? booking : null;
-  };
+  // a booking is seen by those who may act on it: its booker, the owner's staff, the administrator
+  const visible = (booking: BookingRow | undefined, claims: HubClaims | null): BookingRow | null =>
+    (booking && claims && actorFor(claims, booking) ? booking : null);
 
   const resolvers: GraphQLResolverMap<BookingContext> = {
     DateTime: dateTimeScalar,
