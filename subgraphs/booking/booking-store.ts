@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { BusyInterval } from '../../connectors/sdk/contract.ts';
 import { ACTIVE_STATUSES, BookingRuleError, type BookingStatus } from './booking-lifecycle.ts';
 import type { Quote } from './pricing.ts';
+import { fromJsonb } from '../storage/jsonb.ts';
 
 export type WriteBack = 'NONE' | 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'CANCELLED_IN_OWNER_SYSTEM' | 'CANCEL_FAILED';
 
@@ -53,7 +54,7 @@ const SELECT = (db: Knex | Knex.Transaction) => db('bookings as b').select('b.*'
 
 function normalize(row: BookingRow & { period?: unknown; quote: Quote | string }): BookingRow {
   const { period: _period, ...rest } = row;
-  return { ...rest, quote: typeof row.quote === 'string' ? JSON.parse(row.quote) as Quote : row.quote, starts_at: new Date(row.starts_at), ends_at: new Date(row.ends_at) };
+  return { ...rest, quote: fromJsonb(row.quote), starts_at: new Date(row.starts_at), ends_at: new Date(row.ends_at) };
 }
 
 export async function loadBookings(db: Knex | Knex.Transaction, ids: readonly string[]): Promise<Map<string, BookingRow>> {

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { OpeningHours } from '../../schema/opening-hours.ts';
 import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './booking-policy.ts';
+import { fromJsonb } from '../storage/jsonb.ts';
 
 interface PolicyRow { instrument_id: string; auto_approve: boolean; max_hours: number; min_notice_hours: number; free_cancel_hours: number; opening_hours: OpeningHours | string | null; voucher_eligible: boolean }
 
@@ -9,7 +10,7 @@ export async function policiesOf(db: Knex | Knex.Transaction, instrumentIds: rea
   const rows = await db('booking_policies').whereIn('instrument_id', [...instrumentIds]) as PolicyRow[];
   const found = new Map(rows.map((r) => [r.instrument_id, {
     autoApprove: r.auto_approve, maxHours: r.max_hours, minNoticeHours: r.min_notice_hours, freeCancelHours: r.free_cancel_hours,
-    openingHours: r.opening_hours ? (typeof r.opening_hours === 'string' ? JSON.parse(r.opening_hours) as OpeningHours : r.opening_hours) : DEFAULT_BOOKING_POLICY.openingHours,
+    openingHours: r.opening_hours ? fromJsonb(r.opening_hours) : DEFAULT_BOOKING_POLICY.openingHours,
     voucherEligible: r.voucher_eligible,
   } satisfies BookingPolicy]));
   return new Map(instrumentIds.map((id) => [id, found.get(id) ?? DEFAULT_BOOKING_POLICY]));

@@ -8,6 +8,7 @@
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
 import type { FakeBusyFlag, FlagKind } from './fake-busy.ts';
+import { fromJsonb } from '../storage/jsonb.ts';
 
 export const FLAG_STATUSES = ['OPEN', 'CONFIRMED', 'EXPLAINED', 'CLEARED'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
@@ -42,7 +43,7 @@ export interface FlagRow {
 const FLAG_COLUMNS = ['f.*', 'i.name as instrument_name', 'n.name as institution_name'];
 
 function fromDb(row: FlagRow): FlagRow {
-  return { ...row, id: String(row.id), evidence: typeof row.evidence === 'string' ? JSON.parse(row.evidence) as string[] : row.evidence };
+  return { ...row, id: String(row.id), evidence: fromJsonb(row.evidence) };
 }
 
 /** Records what one run detected for one instrument: refreshes its active flags, raises new ones. */
@@ -153,15 +154,13 @@ export interface FakeBusyRunRecord {
 
 interface RunRow { id: string | number; started_at: Date; finished_at: Date | null; quiet_days: number; instruments: number; raised: number; still_active: number; cleared: number; bookings_imported: number; usage_pulls: string[] | string; calendar_problems: string[] | string; error: string | null }
 
-const jsonList = (value: string[] | string) => (typeof value === 'string' ? JSON.parse(value) as string[] : value);
-
 function runRecord(row: RunRow): FakeBusyRunRecord {
   return {
     id: String(row.id),
     status: row.error ? 'FAILED' : row.finished_at ? 'SUCCEEDED' : 'RUNNING',
     startedAt: row.started_at, finishedAt: row.finished_at, quietDays: row.quiet_days, instruments: row.instruments, raised: row.raised,
     stillActive: row.still_active, cleared: row.cleared, bookingsImported: row.bookings_imported,
-    usagePulls: jsonList(row.usage_pulls), calendarProblems: jsonList(row.calendar_problems), error: row.error,
+    usagePulls: fromJsonb(row.usage_pulls), calendarProblems: fromJsonb(row.calendar_problems), error: row.error,
   };
 }
 

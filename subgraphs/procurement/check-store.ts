@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { HubClaims } from '../auth/hub-claims.ts';
 import type { ProcurementCheckResult } from './procurement-check.ts';
 import { badInput } from '../bad-input.ts';
+import { fromJsonb } from '../storage/jsonb.ts';
 
 export const DECISIONS = ['APPROVE', 'SHARE_INSTEAD', 'REJECT', 'NEED_MORE_INFO'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -33,16 +34,14 @@ export interface DecisionRecord {
 interface CheckRow { id: string; checked_by: string | null; result: ProcurementCheckResult | string }
 interface DecisionRow { id: string | number; check_id: string; decision: Decision; reason: string; decided_by: string; decided_by_role: string; decided_at: Date; check_snapshot: StoredCheck | string }
 
-const json = <T>(value: T | string): T => (typeof value === 'string' ? JSON.parse(value) as T : value);
-
 function storedCheck(row: CheckRow): StoredCheck {
-  return { ...json(row.result), id: row.id, checkedBy: row.checked_by };
+  return { ...fromJsonb(row.result), id: row.id, checkedBy: row.checked_by };
 }
 
 function decisionRecord(row: DecisionRow): DecisionRecord {
   return {
     id: String(row.id), checkId: row.check_id, decision: row.decision, reason: row.reason, decidedBy: row.decided_by,
-    decidedByRole: row.decided_by_role, decidedAt: new Date(row.decided_at), check: json(row.check_snapshot),
+    decidedByRole: row.decided_by_role, decidedAt: new Date(row.decided_at), check: fromJsonb(row.check_snapshot),
   };
 }
 
