@@ -9,7 +9,6 @@ import { badInput } from '../bad-input.ts';
 import { assessCapability, SUBSTITUTE_MATCHES, type CapabilityMatch } from './capability-match.ts';
 import { findCandidateRows, typesOfModel } from './candidate-query.ts';
 import { assessDuplicateRisk, canBeShared, type DuplicateRisk } from './duplicate-risk.ts';
-import { modelKeyWithoutMaker } from './model-family.ts';
 import { profilePurchase, type PlannedPurchase } from './purchase-profile.ts';
 import { requirementExplanation, reviewRequirement, type ReviewRequirement, type ReviewThresholds } from './review-requirement.ts';
 import { availableHours, lastTwelveMonths, utilisation, type Utilisation } from '../usage/utilisation.ts';
@@ -63,7 +62,9 @@ export function checkPurchaseInput(purchase: PlannedPurchase): void {
 export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options: CheckOptions): Promise<ProcurementCheckResult> {
   checkPurchaseInput(purchase);
   const first = Math.max(1, Math.min(options.first, MAX_CANDIDATES));
-  const profile = profilePurchase(purchase, await typesOfModel(db, modelKeyWithoutMaker(purchase.model, purchase.manufacturer), options.sourceIds));
+  // the index is asked what a model is only when the name says nothing the thesaurus knows
+  const named = profilePurchase(purchase);
+  const profile = named.typeKeys.length > 0 ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
   const rows = await findCandidateRows(db, purchase, profile, options.sourceIds);
 
   const window = lastTwelveMonths(options.now);
