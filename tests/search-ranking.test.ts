@@ -101,8 +101,8 @@ describe('search ranking', () => {
     const unknownClass = await hub.gql('{ instruments(filter: { classes: [TELEPATHY] }) { totalCount } }');
     expect(unknownClass.errors?.[0].message).toMatch(/TELEPATHY/);
     const window = await hub.gql('{ instruments(filter: { availableFrom: "2026-12-02T10:00:00+08:00", availableTo: "2026-12-01T10:00:00+08:00" }) { totalCount } }');
-    expect(window.errors?.[0].message).toMatch(/availableTo must be after filter.availableFrom/);
+    expect(window.errors?.[0].message).toMatch(/filter.availableTo: must be after filter.availableFrom/);
     const distanceWithoutPoint = await hub.gql('{ instruments(sort: DISTANCE) { totalCount } }');
-    expect(distanceWithoutPoint.errors?.[0].message).toMatch(/sort DISTANCE needs filter.near/);
+    expect(distanceWithoutPoint.errors?.[0].message).toMatch(/sort: DISTANCE needs filter.near/);
   });
 });

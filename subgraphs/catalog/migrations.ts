@@ -1,4 +1,5 @@
 import type { NamedMigration } from '../storage/migrate.ts';
+import { instrumentCountsMigration } from './instrument-counts.ts';
 
 export const catalogMigrations: NamedMigration[] = [
   {
@@ -55,4 +56,5 @@ export const catalogMigrations: NamedMigration[] = [
       await db.schema.dropTable('institutions');
     },
   },
+  instrumentCountsMigration,
 ];

@@ -6,7 +6,8 @@ import { INSTRUMENT_CLASSES, instrumentClassInfo, type InstrumentClassKey } from
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import { checkFilter, listAvailableInstruments, listInstruments, type InstrumentFilterInput, type InstrumentSort } from './listing.ts';
+import { listAvailableInstruments, listInstruments, type InstrumentSort } from './listing.ts';
+import { checkFilter, type InstrumentFilterInput } from './instrument-filter.ts';
 import type { OwnerCalendar } from './search/availability.ts';
 import { parseTextQuery } from './search/text-query.ts';
 import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
@@ -58,6 +59,7 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCa
           : await listInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
         return {
           totalCount: page.totalCount,
+          totalCountExact: page.totalCountExact,
           edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i] })),
           facets: page.facets,
           recognizedTypes: filter.text ? parseTextQuery(filter.text).typeKeys.map((key) => instrumentTypeByKey(key)) : [],

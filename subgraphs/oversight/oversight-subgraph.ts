@@ -159,11 +159,12 @@ function startOversightSubgraph(services: HubServices) {
     jobs.push(cron.schedule(schedule, () => {
       void runJob(null).done.catch((error: unknown) => log(`flag-fake-busy failed: ${String(error)}`));
     }, { name: 'flag-fake-busy', timezone: 'Asia/Shanghai' }));
-    // completed bookings count as use within minutes, not only after the nightly run
+    // completed bookings count as use within minutes, not only after the nightly run (a skipped run is
+    // caught up by the next, so it is not worth a warning)
     jobs.push(cron.schedule('*/10 * * * *', () => {
       if (current) return;
       void importCompletedBookings(db).catch((error: unknown) => log(`importing completed bookings failed: ${String(error)}`));
-    }, { name: 'import-completed-bookings', timezone: 'Asia/Shanghai' }));
+    }, { name: 'import-completed-bookings', timezone: 'Asia/Shanghai', suppressMissedWarning: true }));
   }
 
   const flagFields = {

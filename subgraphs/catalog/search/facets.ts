@@ -10,7 +10,7 @@ export interface Facets {
   sharing: FacetCount[];
 }
 
-const MAX_INSTITUTION_FACETS = 50;
+export const MAX_INSTITUTION_FACETS = 50;
 
 export async function countFacets(filtered: () => Knex.QueryBuilder): Promise<Facets> {
   const by = async (column: string, label?: string, limit?: number): Promise<FacetCount[]> => {

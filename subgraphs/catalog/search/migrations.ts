@@ -1,4 +1,5 @@
 import type { NamedMigration } from '../../storage/migrate.ts';
+import { FILTER_KEYS_SQL } from './filter-keys.ts';
 
 export const searchMigrations: NamedMigration[] = [
   {
@@ -43,6 +44,28 @@ export const searchMigrations: NamedMigration[] = [
     async down(db) {
       await db.raw('alter table instruments drop column model_type_keys');
       await db.raw('alter table instruments drop column model_key');
+    },
+  },
+  {
+    name: '2026-11-26-14-filter-keys',
+    async up(db) {
+      // each GIN index holds, beside types or words, the instrument's filter keys: a type and the
+      // filters asked with it meet inside one index scan, which skips through a frequent key
+      // ("sharing:OPEN", 60 % of rows) by the rare one, instead of building a bitmap of each
+      await db.raw('drop index instruments_type_keys');
+      await db.raw('drop index instruments_search_vector');
+      await db.raw(`create index instruments_type_filters on instruments using gin (type_keys, (${FILTER_KEYS_SQL}))`);
+      await db.raw(`create index instruments_word_filters on instruments using gin (search_vector, (${FILTER_KEYS_SQL}))`);
+      // a text that names a type matches other instruments by their words only when they have no
+      // recognised type; the whole-table index would hand back every member of the type to throw away
+      await db.raw(`create index instruments_untyped_word_filters on instruments using gin (search_vector, (${FILTER_KEYS_SQL})) where cardinality(type_keys) = 0`);
+      // the planner needs the filter keys' statistics to prefer these scans (5 ms) to bitmaps of half the table
+      await db.raw('analyze instruments');
+    },
+    async down(db) {
+      for (const index of ['instruments_type_filters', 'instruments_word_filters', 'instruments_untyped_word_filters']) await db.raw(`drop index ${index}`);
+      await db.raw('create index instruments_search_vector on instruments using gin (search_vector)');
+      await db.raw('create index instruments_type_keys on instruments using gin (type_keys)');
     },
   },
 ];

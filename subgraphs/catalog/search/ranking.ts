@@ -1,0 +1,79 @@
+/**
+ * Ranking a text search: an exact model, then an exact type, then a type, then how well the words
+ * match (SCORE_WEIGHTS; the score is on each edge).
+ *
+ * Scoring reads every row it scores, and at a million instruments a common type has tens of
+ * thousands of members ("核磁共振波谱仪": 17,000), spread over as many table pages. So the rows to
+ * score are gathered first, from the index, along each way a row can match — its exact model, its
+ * exact type, its type, all of its words — each way stopping after `CANDIDATES_PER_WAY` rows, and
+ * only those are scored. When no way reached its limit the candidates are every match, and ranking
+ * and count are exact. When one did, its rows left out match the same way as rows already scored
+ * (members of the same named type, or rows holding all the words), so they tie with what is shown
+ * or differ only in how many of the words they also hold; the count then says "at least".
+ */
+import type { Knex } from 'knex';
+import { applyDimensions, applyTextMatch, type InstrumentFilterInput } from '../instrument-filter.ts';
+import { SCORE_WEIGHTS, tsquery, type TextQuery } from './text-query.ts';
+
+/** rows taken along each way of matching; deeper pages take more */
+export const CANDIDATES_PER_WAY = 1000;
+
+export interface RankedPage {
+  ids: string[];
+  scores: number[];
+  /** matches found: every match when `exact`, else a lower bound */
+  matched: number;
+  exact: boolean;
+}
+
+function scoreSql(db: Knex, text: TextQuery): Knex.Raw {
+  return db.raw(`(case when ?::text is not null and i.model_key = ? then ${SCORE_WEIGHTS.exactModel} else 0 end
+    + case when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.exactType} when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.type} else 0 end
+    + ${SCORE_WEIGHTS.text} * ${text.terms.length ? "ts_rank(i.search_vector, to_tsquery('simple', ?))" : '0'})`,
+  [text.model, text.model ?? '', text.exactTypeKeys, text.typeKeys, ...(text.terms.length ? [tsquery(text.terms, '|')] : [])]);
+}
+
+/** The ways a row can match the text, each a condition the index answers. */
+function matchWays(text: TextQuery): Array<{ way: string; where(q: Knex.QueryBuilder): void }> {
+  const ways: Array<{ way: string; where(q: Knex.QueryBuilder): void }> = [];
+  if (text.model) ways.push({ way: 'model', where: (q) => applyTextMatch(q.where('i.model_key', text.model!), text) });
+  if (text.terms.length) {
+    ways.push({
+      way: 'words',
+      where: (q) => {
+        q.whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(text.terms, '&')]);
+        // as applyTextMatch: a text naming a type exactly matches other types' instruments only through that type
+        if (text.exactTypeKeys.length) q.whereRaw('cardinality(i.type_keys) = 0');
+      },
+    });
+  }
+  if (text.exactTypeKeys.length) ways.push({ way: 'exact type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.exactTypeKeys]) });
+  if (text.typeKeys.length > text.exactTypeKeys.length) ways.push({ way: 'type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]) });
+  return ways;
+}
+
+export async function rankTextMatches(db: Knex, text: TextQuery, filter: InstrumentFilterInput, activeSourceIds: readonly string[], offset: number, limit: number, candidatesPerWay = CANDIDATES_PER_WAY): Promise<RankedPage> {
+  const ways = matchWays(text);
+  if (!ways.length) return { ids: [], scores: [], matched: 0, exact: true };
+  const perWay = Math.max(candidatesPerWay, offset + limit);
+  const streams = ways.map(({ way, where }) => {
+    const q = applyDimensions(db, db('instruments as i').select('i.id', db.raw('? as way', [way])), filter, activeSourceIds, 'filter keys');
+    where(q);
+    return q.limit(perWay);
+  });
+  const rows = await db
+    .with('candidates', db.queryBuilder().unionAll(streams, true))
+    .with('found', db.raw(`select count(distinct id) as matched,
+      exists (select 1 from candidates group by way having count(*) >= ?) as cut from candidates`, [perWay]))
+    .select('found.matched', 'found.cut', 'page.id', 'page.score')
+    .from('found')
+    .joinRaw(`left join lateral (select i.id, ? as score from instruments i where i.id in (select id from candidates)
+      order by score desc, i.id offset ? limit ?) page on true`, [scoreSql(db, text), offset, limit]) as Array<{ matched: number | string; cut: boolean; id: string | null; score: number | null }>;
+  const page = rows.filter((r) => r.id !== null);
+  return {
+    ids: page.map((r) => r.id!),
+    scores: page.map((r) => Number(r.score)),
+    matched: Number(rows[0]?.matched ?? 0),
+    exact: !rows[0]?.cut,
+  };
+}
