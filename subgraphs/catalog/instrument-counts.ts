@@ -8,8 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { NamedMigration } from '../storage/migrate.ts';
-import type { FacetCount, Facets } from './search/facets.ts';
-import { MAX_INSTITUTION_FACETS } from './search/facets.ts';
+import { countFacets, type Facets } from './search/facets.ts';
 
 const DIMENSIONS = 'source_id, institution_id, instrument_class, district, sharing, declared_status';
 const GROUPED = `select source_id, institution_id, instrument_class, coalesce(district, '') as district, sharing, declared_status, count(*)::integer as n`;
@@ -84,19 +83,6 @@ export async function countInstruments(db: Knex, filter: DimensionFilter): Promi
   return Number(row?.total ?? 0);
 }
 
-export async function countFacetsByDimension(db: Knex, filter: DimensionFilter): Promise<Facets> {
-  const by = async (column: string, label?: string, limit?: number): Promise<FacetCount[]> => {
-    const query = counted(db, filter);
-    if (column.startsWith('inst.')) query.join('institutions as inst', 'inst.id', 'c.institution_id');
-    query.select({ value: column, ...(label ? { label } : {}) }).sum({ count: 'c.instruments' })
-      .groupBy(label ? [column, label] : [column]).havingRaw('sum(c.instruments) > 0').orderBy([{ column: 'count', order: 'desc' }, { column: 'value' }]);
-    if (limit) query.limit(limit);
-    const rows = await query as Array<{ value: string; label?: string; count: string | number }>;
-    // '' stands for "no district" in the counts; the instrument listing's facets leave those out too
-    return rows.filter((r) => r.value !== '').map((r) => ({ value: r.value, label: r.label ?? null, count: Number(r.count) }));
-  };
-  const [classes, districts, institutionTypes, institutions, sharing] = await Promise.all([
-    by('c.instrument_class'), by('c.district'), by('inst.type'), by('inst.id', 'inst.name', MAX_INSTITUTION_FACETS), by('c.sharing'),
-  ]);
-  return { classes, districts, institutionTypes, institutions, sharing };
+export function countFacetsByDimension(db: Knex, filter: DimensionFilter): Promise<Facets> {
+  return countFacets(db, counted(db, filter), 'c');
 }

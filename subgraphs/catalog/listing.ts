@@ -37,8 +37,9 @@ export interface InstrumentPage {
 
 /** The whole match set as a query: every filter, and the text's match condition. */
 function matching(db: Knex, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
-  const query = applyDimensions(db, db('instruments as i'), filter, activeSourceIds);
   const { text } = checkFilter(filter);
+  // with a text, the filters join the words and types inside their GIN scans
+  const query = applyDimensions(db, db('instruments as i'), filter, activeSourceIds, text ? 'filter keys' : 'columns');
   return text ? applyTextMatch(query, parseTextQuery(text)) : query;
 }
 
@@ -138,6 +139,6 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     freeFrom: page.map(() => null),
     cursors: page.map((r, n) => encodeCursor(byOffset ? { offset: offset + n + 1 } : { after: r.id })),
     hasNextPage,
-    facets: () => (dimensions ? countFacetsByDimension(db, dimensions) : countFacets(() => matching(db, filter, activeSourceIds))),
+    facets: () => (dimensions ? countFacetsByDimension(db, dimensions) : countFacets(db, matching(db, filter, activeSourceIds), 'i')),
   };
 }

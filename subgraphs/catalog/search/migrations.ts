@@ -1,5 +1,5 @@
 import type { NamedMigration } from '../../storage/migrate.ts';
-import { FILTER_KEYS_SQL } from './filter-keys.ts';
+import { filterKeysSql } from './filter-keys.ts';
 
 export const searchMigrations: NamedMigration[] = [
   {
@@ -54,11 +54,11 @@ export const searchMigrations: NamedMigration[] = [
       // ("sharing:OPEN", 60 % of rows) by the rare one, instead of building a bitmap of each
       await db.raw('drop index instruments_type_keys');
       await db.raw('drop index instruments_search_vector');
-      await db.raw(`create index instruments_type_filters on instruments using gin (type_keys, (${FILTER_KEYS_SQL}))`);
-      await db.raw(`create index instruments_word_filters on instruments using gin (search_vector, (${FILTER_KEYS_SQL}))`);
+      await db.raw(`create index instruments_type_filters on instruments using gin (type_keys, (${filterKeysSql()}))`);
+      await db.raw(`create index instruments_word_filters on instruments using gin (search_vector, (${filterKeysSql()}))`);
       // a text that names a type matches other instruments by their words only when they have no
       // recognised type; the whole-table index would hand back every member of the type to throw away
-      await db.raw(`create index instruments_untyped_word_filters on instruments using gin (search_vector, (${FILTER_KEYS_SQL})) where cardinality(type_keys) = 0`);
+      await db.raw(`create index instruments_untyped_word_filters on instruments using gin (search_vector, (${filterKeysSql()})) where cardinality(type_keys) = 0`);
       // the planner needs the filter keys' statistics to prefer these scans (5 ms) to bitmaps of half the table
       await db.raw('analyze instruments');
     },
