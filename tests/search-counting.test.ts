@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub } from './support/test-hub.ts';
 import { writeSheet } from './support/source-fixtures.ts';
-import { rankTextMatches } from '../subgraphs/catalog/search/ranking.ts';
+import { CANDIDATES_PER_WAY, rankTextMatches } from '../subgraphs/catalog/search/ranking.ts';
+import { COUNT_BOUND } from '../subgraphs/catalog/listing.ts';
 import { parseTextQuery } from '../subgraphs/catalog/search/text-query.ts';
 
 interface Facet { value: string; count: number }
@@ -88,8 +89,8 @@ describe.each(DATABASE_TARGETS)('search counting ($name)', (target) => {
   it('says when a count is only a lower bound, and is exact below the bound', async () => {
     const broad = await list({ maxExternalRate: '1000000' });
     const [{ n }] = await hub.database.db('instruments').where('external_rate', '<=', 1000000).count({ n: '*' }) as Array<{ n: number | string }>;
-    expect(Number(n)).toBeGreaterThan(1000);
-    expect(broad).toMatchObject({ totalCount: 1000, totalCountExact: false });
+    expect(Number(n)).toBeGreaterThan(COUNT_BOUND);
+    expect(broad).toMatchObject({ totalCount: COUNT_BOUND, totalCountExact: false });
     const narrow = await list({ maxExternalRate: '150', classes: ['ANALYTICAL'] });
     const [{ m }] = await hub.database.db('instruments').where('external_rate', '<=', 150).where('instrument_class', 'ANALYTICAL').count({ m: '*' }) as Array<{ m: number | string }>;
     expect(narrow).toMatchObject({ totalCount: Number(m), totalCountExact: true });
@@ -115,5 +116,24 @@ describe.each(DATABASE_TARGETS)('search counting ($name)', (target) => {
       const matches = new Set((await rankTextMatches(db, text, {}, sources, 0, 100_000, 100_000)).ids);
       expect(bounded.ids.every((id) => matches.has(id))).toBe(true);
     }
+  });
+
+  it('counts a type exactly when its members outnumber the candidates, and bounds a count by words alone', async () => {
+    const districts = ['南山区', '福田区', '宝安区'];
+    const rows = Array.from({ length: 1100 }, (_, n) => [`B-${n}`, '透射电子显微镜', 'TEM', `Talos F${200 + (n % 7)}X`, 'Qwertzlab', '分析仪器', '800', '2022-01-01',
+      `批量研究院${n % 4}`, '科研院所', districts[n % 3], n % 5 ? '对外开放' : '不共享', n % 2 ? '闲置' : '在用', '600']);
+    const added = await hub.gql(ADD_SOURCE, addSourceInput('bulk', 'SPREADSHEET', { file: writeSheet(hub.dataDir, 'bulk.csv', rows) }));
+    expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();
+    const sources = (await hub.registry.status()).map((s) => s.source.id);
+    for (const filter of [{ text: '透射电镜' }, { text: 'Transmission Electron Microscope', districts: ['南山区'], sharing: ['OPEN'] }, { text: 'TEM', declaredStatuses: ['IDLE'] }]) {
+      const listed = await list(filter);
+      const everything = await rankTextMatches(hub.database.db, parseTextQuery(filter.text), filter, sources, 0, 1, 100_000);
+      expect(everything.matched).toBeGreaterThan(CANDIDATES_PER_WAY);
+      expect(listed).toMatchObject({ totalCount: everything.matched, totalCountExact: true });
+    }
+    expect((await rankTextMatches(hub.database.db, parseTextQuery('透射电镜'), {}, sources, 0, 20)).exact).toBe(false);
+    // a maker's name names no type: past the bound the count is a lower bound, and says so
+    expect(await list({ text: 'Qwertzlab' })).toMatchObject({ totalCount: COUNT_BOUND, totalCountExact: false });
+    await hub.gql('mutation { removeSource(id: "bulk") }');
   });
 });

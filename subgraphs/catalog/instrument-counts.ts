@@ -1,53 +1,47 @@
 /**
- * How many instruments each (source, institution, class, district, sharing mode, declared status)
- * holds, kept by the database itself: statement triggers on `instruments` add and subtract whole
- * harvest batches, so the table is right after every committed write and costs a harvest one
- * grouped upsert per statement. A listing filtered only by those dimensions — the portal's
- * browsing, its facets — is counted from a few thousand rows here instead of a third of a million
- * instruments.
+ * How many instruments each (source, institution, class, district, sharing mode, declared status,
+ * set of recognised types) holds, kept by the database itself: statement triggers on `instruments`
+ * add and subtract whole harvest batches, so the table is right after every committed write and
+ * costs a harvest one grouped upsert per statement. A listing filtered only by those dimensions —
+ * the portal's browsing, its facets, a search for a type — is counted from a few thousand rows here
+ * instead of a third of a million instruments. The type *set* is the key, not each type, so an
+ * instrument of two types asked for together is counted once.
  */
 import type { Knex } from 'knex';
 import type { NamedMigration } from '../storage/migrate.ts';
 import { countFacets, type Facets } from './search/facets.ts';
 
-const DIMENSIONS = 'source_id, institution_id, instrument_class, district, sharing, declared_status';
-const GROUPED = `select source_id, institution_id, instrument_class, coalesce(district, '') as district, sharing, declared_status, count(*)::integer as n`;
+const KEY = ['source_id', 'institution_id', 'instrument_class', 'district', 'sharing', 'declared_status', 'type_keys'];
+const KEY_LIST = KEY.join(', ');
+// '' for an instrument without a district: a key column cannot be null
+const GROUPED = `select ${KEY.map((k) => (k === 'district' ? "coalesce(district, '') as district" : k)).join(', ')}, count(*)::integer as n`;
+const GROUP_BY = KEY.map((_, i) => i + 1).join(', ');
+const SUBTRACT = `update instrument_counts c set instruments = c.instruments - r.n
+  from (${GROUPED} from removed_rows group by ${GROUP_BY}) r
+  where (${KEY.map((k) => `c.${k}`).join(', ')}) = (${KEY.map((k) => `r.${k}`).join(', ')});`;
+const ADD = `insert into instrument_counts as c (${KEY_LIST}, instruments)
+  ${GROUPED} from added_rows group by ${GROUP_BY}
+  on conflict (${KEY_LIST}) do update set instruments = c.instruments + excluded.instruments;`;
 
 export const instrumentCountsMigration: NamedMigration = {
   name: '2026-11-26-13-instrument-counts',
   async up(db) {
     await db.raw(`create table instrument_counts (
       source_id text not null, institution_id text not null, instrument_class text not null,
-      -- '' for an instrument without a district: a key column cannot be null
-      district text not null, sharing text not null, declared_status text not null,
+      district text not null, sharing text not null, declared_status text not null, type_keys text[] not null,
       -- a group emptied by a harvest stays at 0 rather than cost every statement a search for empty groups
       instruments integer not null check (instruments >= 0),
-      primary key (${DIMENSIONS}))`);
-    await db.raw(`create function instrument_counts_add() returns trigger language plpgsql as $$ begin
-      insert into instrument_counts as c (${DIMENSIONS}, instruments)
-        ${GROUPED} from added_rows group by 1, 2, 3, 4, 5, 6
-        on conflict (${DIMENSIONS}) do update set instruments = c.instruments + excluded.instruments;
-      return null; end $$`);
-    await db.raw(`create function instrument_counts_remove() returns trigger language plpgsql as $$ begin
-      update instrument_counts c set instruments = c.instruments - r.n
-        from (${GROUPED} from removed_rows group by 1, 2, 3, 4, 5, 6) r
-        where (c.source_id, c.institution_id, c.instrument_class, c.district, c.sharing, c.declared_status)
-            = (r.source_id, r.institution_id, r.instrument_class, r.district, r.sharing, r.declared_status);
-      return null; end $$`);
+      primary key (${KEY_LIST}))`);
+    // a search for a type sums only that type's groups
+    await db.raw('create index instrument_counts_type_keys on instrument_counts using gin (type_keys)');
+    await db.raw(`create function instrument_counts_add() returns trigger language plpgsql as $$ begin ${ADD} return null; end $$`);
+    await db.raw(`create function instrument_counts_remove() returns trigger language plpgsql as $$ begin ${SUBTRACT} return null; end $$`);
     // an update is a removal of the old rows and an addition of the new ones
-    await db.raw(`create function instrument_counts_move() returns trigger language plpgsql as $$ begin
-      update instrument_counts c set instruments = c.instruments - r.n
-        from (${GROUPED} from removed_rows group by 1, 2, 3, 4, 5, 6) r
-        where (c.source_id, c.institution_id, c.instrument_class, c.district, c.sharing, c.declared_status)
-            = (r.source_id, r.institution_id, r.instrument_class, r.district, r.sharing, r.declared_status);
-      insert into instrument_counts as c (${DIMENSIONS}, instruments)
-        ${GROUPED} from added_rows group by 1, 2, 3, 4, 5, 6
-        on conflict (${DIMENSIONS}) do update set instruments = c.instruments + excluded.instruments;
-      return null; end $$`);
+    await db.raw(`create function instrument_counts_move() returns trigger language plpgsql as $$ begin ${SUBTRACT} ${ADD} return null; end $$`);
     await db.raw('create trigger instrument_counts_insert after insert on instruments referencing new table as added_rows for each statement execute function instrument_counts_add()');
     await db.raw('create trigger instrument_counts_delete after delete on instruments referencing old table as removed_rows for each statement execute function instrument_counts_remove()');
     await db.raw('create trigger instrument_counts_update after update on instruments referencing old table as removed_rows new table as added_rows for each statement execute function instrument_counts_move()');
-    await db.raw(`insert into instrument_counts (${DIMENSIONS}, instruments) ${GROUPED} from instruments group by 1, 2, 3, 4, 5, 6`);
+    await db.raw(`insert into instrument_counts (${KEY_LIST}, instruments) ${GROUPED} from instruments group by ${GROUP_BY}`);
   },
   async down(db) {
     for (const event of ['insert', 'delete', 'update']) await db.raw(`drop trigger instrument_counts_${event} on instruments`);
@@ -65,6 +59,8 @@ export interface DimensionFilter {
   institutionTypes?: readonly string[] | null;
   sharing?: readonly string[] | null;
   declaredStatuses?: readonly string[] | null;
+  /** instruments of any of these types */
+  typeKeys?: readonly string[] | null;
 }
 
 function counted(db: Knex, filter: DimensionFilter): Knex.QueryBuilder {
@@ -75,6 +71,7 @@ function counted(db: Knex, filter: DimensionFilter): Knex.QueryBuilder {
   if (filter.institutionTypes?.length) query.whereIn('c.institution_id', db('institutions').select('id').whereIn('type', [...filter.institutionTypes]));
   if (filter.sharing?.length) query.whereIn('c.sharing', [...filter.sharing]);
   if (filter.declaredStatuses?.length) query.whereIn('c.declared_status', [...filter.declaredStatuses]);
+  if (filter.typeKeys?.length) query.whereRaw('c.type_keys && ?::text[]', [[...filter.typeKeys]]);
   return query;
 }
 

@@ -81,25 +81,32 @@ export function applyDimensions(db: Knex, query: Knex.QueryBuilder, filter: Inst
   return query;
 }
 
+/**
+ * The instruments that hold every word of the text. A text that names a type exactly
+ * ("高效液相色谱仪", "PPMS") wants that type: words it shares with instruments of another recognised
+ * type (液相色谱-质谱联用仪, 0.1 ppm) do not make them matches, so then only untyped ones count.
+ */
+export function whereAllWords(query: Knex.QueryBuilder, text: TextQuery): Knex.QueryBuilder {
+  query.whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(text.terms, '&')]);
+  return text.exactTypeKeys.length ? query.whereRaw('cardinality(i.type_keys) = 0') : query;
+}
+
 /** What makes an instrument match a search text: all its words, or a type it names. */
 export function applyTextMatch(query: Knex.QueryBuilder, text: TextQuery): Knex.QueryBuilder {
+  if (!text.terms.length && !text.typeKeys.length) return query.whereRaw('false');
   return query.where((q) => {
-    // a text that names a type exactly ("高效液相色谱仪", "PPMS") wants that type: words it shares with
-    // instruments of another recognised type (液相色谱-质谱联用仪, 0.1 ppm) do not make them matches
-    if (text.terms.length && text.exactTypeKeys.length) q.orWhereRaw(`(i.search_vector @@ to_tsquery('simple', ?) and cardinality(i.type_keys) = 0)`, [tsquery(text.terms, '&')]);
-    else if (text.terms.length) q.orWhereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(text.terms, '&')]);
+    if (text.terms.length) q.orWhere((words) => whereAllWords(words, text));
     if (text.typeKeys.length) q.orWhereRaw('i.type_keys && ?::text[]', [text.typeKeys]);
-    if (!text.terms.length && !text.typeKeys.length) q.whereRaw('false');
   });
 }
 
 /**
- * The filter as `instrument_counts` dimensions, when it has nothing else (no text, price or
- * distance): then it is counted exactly from the summary.
+ * The filter as `instrument_counts` dimensions (the text aside), or null when it holds a filter
+ * they cannot answer: a price or a distance.
  */
 export function dimensionFilter(filter: InstrumentFilterInput, activeSourceIds: readonly string[]): DimensionFilter | null {
-  const { districts, text } = checkFilter(filter);
-  if (text || filter.near || filter.maxExternalRate) return null;
+  const { districts } = checkFilter(filter);
+  if (filter.near || filter.maxExternalRate) return null;
   return {
     sourceIds: listedSources(filter, activeSourceIds),
     classes: filter.classes, districts, institutionIds: filter.institutionIds, institutionTypes: filter.institutionTypes,

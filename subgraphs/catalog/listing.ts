@@ -9,13 +9,13 @@ import type { Knex } from 'knex';
 import { badInput } from '../bad-input.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import type { InstrumentRow } from './rows.ts';
-import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, type InstrumentFilterInput } from './instrument-filter.ts';
+import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, whereAllWords, type InstrumentFilterInput } from './instrument-filter.ts';
 import { countFacetsByDimension, countInstruments } from './instrument-counts.ts';
 import { parseTextQuery } from './search/text-query.ts';
 import { distanceSql, haversineKm } from './search/nearness.ts';
 import { countFacets, type Facets } from './search/facets.ts';
 import { findAvailable, type OwnerCalendar } from './search/availability.ts';
-import { CANDIDATES_PER_WAY, rankTextMatches } from './search/ranking.ts';
+import { rankTextMatches } from './search/ranking.ts';
 
 export const MAX_PAGE = 100;
 
@@ -80,17 +80,37 @@ export async function listAvailableInstruments(db: Knex, filter: InstrumentFilte
   };
 }
 
+/** a count that would read more matches than this says "at least" instead */
+export const COUNT_BOUND = 1000;
+
+async function boundedCount(db: Knex, query: Knex.QueryBuilder): Promise<{ count: number; exact: boolean }> {
+  const [row] = await db.from(query.select(db.raw('1')).limit(COUNT_BOUND + 1).as('m')).count<{ count: number | string }[]>({ count: '*' });
+  const count = Number(row?.count ?? 0);
+  return count > COUNT_BOUND ? { count: COUNT_BOUND, exact: false } : { count, exact: true };
+}
+
 /**
- * The count of a listing: exact from `instrument_counts` when only dimensions filter it,
- * otherwise counted up to CANDIDATES_PER_WAY matches (like the ranking, "at least" beyond).
+ * The count of a listing: exact from `instrument_counts` when only its dimensions filter it; for
+ * a text naming a type, that type's members from there too and the instruments matching by words
+ * alone counted up to the bound; otherwise the whole match counted up to the bound.
  */
 async function countListing(db: Knex, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Promise<{ count: number; exact: boolean }> {
+  const { text } = checkFilter(filter);
   const dimensions = dimensionFilter(filter, activeSourceIds);
-  if (dimensions) return { count: await countInstruments(db, dimensions), exact: true };
-  const capped = matching(db, filter, activeSourceIds).select(db.raw('1')).limit(CANDIDATES_PER_WAY + 1);
-  const [row] = await db.from(capped.as('m')).count<{ count: number | string }[]>({ count: '*' });
-  const count = Number(row?.count ?? 0);
-  return count > CANDIDATES_PER_WAY ? { count: CANDIDATES_PER_WAY, exact: false } : { count, exact: true };
+  if (dimensions && !text) return { count: await countInstruments(db, dimensions), exact: true };
+  const parsed = text ? parseTextQuery(text) : null;
+  if (dimensions && parsed?.typeKeys.length) {
+    const byWordsAlone = async () => {
+      if (!parsed.terms.length) return { count: 0, exact: true };
+      const words = whereAllWords(applyDimensions(db, db('instruments as i'), filter, activeSourceIds, 'filter keys'), parsed);
+      // the type's members are counted already; a text naming it exactly matches only untyped rows by words
+      if (!parsed.exactTypeKeys.length) words.whereRaw('not (i.type_keys && ?::text[])', [parsed.typeKeys]);
+      return boundedCount(db, words);
+    };
+    const [ofType, alone] = await Promise.all([countInstruments(db, { ...dimensions, typeKeys: parsed.typeKeys }), byWordsAlone()]);
+    return { count: ofType + alone.count, exact: alone.exact };
+  }
+  return boundedCount(db, matching(db, filter, activeSourceIds));
 }
 
 type RowWithRank = InstrumentRow & { score?: number; distance_km?: number };
@@ -121,7 +141,9 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   } else if (text) {
     const ranked = await rankTextMatches(db, parseTextQuery(text), filter, activeSourceIds, offset, limit + 1);
     rows = await fullRows(db, ranked.ids.map((id, n) => ({ id, score: ranked.scores[n] })));
-    counted = { count: ranked.matched, exact: ranked.exact };
+    // when the candidates were every match they were counted already
+    const whole = ranked.exact ? { count: ranked.matched, exact: true } : await countListing(db, filter, activeSourceIds);
+    counted = { ...whole, count: Math.max(whole.count, ranked.matched) };
   } else {
     const pageQuery = matching(db, filter, activeSourceIds).select('i.*').orderBy('i.id').limit(limit + 1);
     if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
@@ -129,7 +151,7 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   }
   const hasNextPage = rows.length > limit;
   const page = rows.slice(0, limit);
-  const dimensions = dimensionFilter(filter, activeSourceIds);
+  const dimensions = text ? null : dimensionFilter(filter, activeSourceIds);
   return {
     totalCount: counted.count,
     totalCountExact: counted.exact,

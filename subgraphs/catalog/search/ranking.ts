@@ -9,14 +9,14 @@
  * only those are scored. When no way reached its limit the candidates are every match, and ranking
  * and count are exact. When one did, its rows left out match the same way as rows already scored
  * (members of the same named type, or rows holding all the words), so they tie with what is shown
- * or differ only in how many of the words they also hold; the count then says "at least".
+ * or differ only in how many of the words they also hold; the listing then counts them apart.
  */
 import type { Knex } from 'knex';
-import { applyDimensions, applyTextMatch, type InstrumentFilterInput } from '../instrument-filter.ts';
+import { applyDimensions, applyTextMatch, whereAllWords, type InstrumentFilterInput } from '../instrument-filter.ts';
 import { SCORE_WEIGHTS, tsquery, type TextQuery } from './text-query.ts';
 
-/** rows taken along each way of matching; deeper pages take more */
-export const CANDIDATES_PER_WAY = 1000;
+/** rows taken along each way of matching — ten pages of twenty; deeper pages take more */
+export const CANDIDATES_PER_WAY = 200;
 
 export interface RankedPage {
   ids: string[];
@@ -37,16 +37,7 @@ function scoreSql(db: Knex, text: TextQuery): Knex.Raw {
 function matchWays(text: TextQuery): Array<{ way: string; where(q: Knex.QueryBuilder): void }> {
   const ways: Array<{ way: string; where(q: Knex.QueryBuilder): void }> = [];
   if (text.model) ways.push({ way: 'model', where: (q) => applyTextMatch(q.where('i.model_key', text.model!), text) });
-  if (text.terms.length) {
-    ways.push({
-      way: 'words',
-      where: (q) => {
-        q.whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(text.terms, '&')]);
-        // as applyTextMatch: a text naming a type exactly matches other types' instruments only through that type
-        if (text.exactTypeKeys.length) q.whereRaw('cardinality(i.type_keys) = 0');
-      },
-    });
-  }
+  if (text.terms.length) ways.push({ way: 'words', where: (q) => whereAllWords(q, text) });
   if (text.exactTypeKeys.length) ways.push({ way: 'exact type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.exactTypeKeys]) });
   if (text.typeKeys.length > text.exactTypeKeys.length) ways.push({ way: 'type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]) });
   return ways;
