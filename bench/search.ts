@@ -8,7 +8,7 @@ import { startIndexedHub } from './indexed-hub.ts';
 import { machineLine, percentile } from './machine.ts';
 
 const count = Number(process.argv[2] ?? 100_000);
-const FIELDS = 'totalCount edges { score node { id name model manufacturer instrumentClass district sharing externalRate institution { name } } }';
+const FIELDS = 'totalCount totalCountExact edges { score node { id name model manufacturer instrumentClass district sharing externalRate institution { name } } }';
 const MIX: Array<{ kind: string; filter: Record<string, unknown> }> = [
   { kind: 'text', filter: { text: '场发射扫描电镜' } },
   { kind: 'text', filter: { text: 'Transmission Electron Microscope' } },
@@ -30,12 +30,14 @@ try {
   const catalogUrl = /@join__graph\(name: "catalog", url: "([^"]+)"\)/.exec(hub.composition.state.sdl ?? '')?.[1];
   if (!catalogUrl) throw new Error('catalog URL not found in the supergraph');
 
+  const counts = new Map<number, { totalCount: number; totalCountExact: boolean }>();
   const ask = async (url: string, i: number) => {
     const { filter } = MIX[i % MIX.length];
     const t0 = performance.now();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query ($f: InstrumentFilter) { instruments(filter: $f, first: 20) { ${FIELDS} } }`, variables: { f: filter } }) });
-    const body = await response.json() as { errors?: unknown };
+    const body = await response.json() as { errors?: unknown; data?: { instruments: { totalCount: number; totalCountExact: boolean } } };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
+    counts.set(i % MIX.length, body.data!.instruments);
     return performance.now() - t0;
   };
   for (const [name, url] of [['gateway', hub.graphqlUrl], ['catalog direct', catalogUrl]] as const) {
@@ -60,6 +62,8 @@ try {
     times.sort((a, b) => a - b);
     console.log(`  gateway, ${kind.padEnd(11)} p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
   }
+  // what the portal would show as the count of each query
+  console.log(`  totalCount: ${MIX.map((m, i) => `${JSON.stringify(m.filter)} ${counts.get(i)!.totalCount.toLocaleString('en-US')}${counts.get(i)!.totalCountExact ? '' : '+'}`).join('; ')}`);
 } finally {
   await close();
 }
