@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { badInput } from '../bad-input.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import type { InstrumentRow } from './rows.ts';
+import { INSTRUMENT_COLUMNS, type InstrumentRow } from './rows.ts';
 import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, whereAllWords, type InstrumentFilterInput } from './instrument-filter.ts';
 import { countFacetsByDimension, countInstruments } from './instrument-counts.ts';
 import { parseTextQuery } from './search/text-query.ts';
@@ -116,7 +116,7 @@ async function countListing(db: Knex, filter: InstrumentFilterInput, activeSourc
 type RowWithRank = InstrumentRow & { score?: number; distance_km?: number };
 
 async function fullRows(db: Knex, ranking: Array<{ id: string; score?: number; distance_km?: number }>): Promise<RowWithRank[]> {
-  const full = new Map((await db('instruments').whereIn('id', ranking.map((r) => r.id)) as InstrumentRow[]).map((r) => [r.id, r]));
+  const full = new Map((await db('instruments').select(INSTRUMENT_COLUMNS).whereIn('id', ranking.map((r) => r.id)) as InstrumentRow[]).map((r) => [r.id, r]));
   return ranking.map((r) => ({ ...full.get(r.id)!, score: r.score, distance_km: r.distance_km }));
 }
 
@@ -145,7 +145,7 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     const whole = ranked.exact ? { count: ranked.matched, exact: true } : await countListing(db, filter, activeSourceIds);
     counted = { ...whole, count: Math.max(whole.count, ranked.matched) };
   } else {
-    const pageQuery = matching(db, filter, activeSourceIds).select('i.*').orderBy('i.id').limit(limit + 1);
+    const pageQuery = matching(db, filter, activeSourceIds).select(INSTRUMENT_COLUMNS.map((c) => `i.${c}`)).orderBy('i.id').limit(limit + 1);
     if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
     [rows, counted] = await Promise.all([pageQuery as Promise<RowWithRank[]>, countListing(db, filter, activeSourceIds)]);
   }

@@ -1,7 +1,7 @@
 /** Per-request DataLoaders: every entity lookup of the catalog is batched into one query. */
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
-import type { InstitutionRow, InstrumentRow } from './rows.ts';
+import { INSTRUMENT_COLUMNS, type InstitutionRow, type InstrumentRow } from './rows.ts';
 
 export interface CatalogLoaders {
   instrument: DataLoader<string, InstrumentRow | null>;
@@ -17,7 +17,7 @@ function byKey<T, K extends keyof T>(rows: T[], key: K): Map<T[K], T> {
 export function createCatalogLoaders(db: Knex, activeSourceIds: () => readonly string[]): CatalogLoaders {
   return {
     instrument: new DataLoader(async (ids) => {
-      const rows: InstrumentRow[] = await db('instruments').whereIn('id', [...ids]).whereIn('source_id', [...activeSourceIds()]);
+      const rows: InstrumentRow[] = await db('instruments').select(INSTRUMENT_COLUMNS).whereIn('id', [...ids]).whereIn('source_id', [...activeSourceIds()]);
       const map = byKey(rows, 'id');
       return ids.map((id) => map.get(id) ?? null);
     }),
