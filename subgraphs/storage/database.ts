@@ -1,7 +1,7 @@
 /**
  * The hub's own PostgreSQL: embedded PGlite under the data directory by default, a server
- * when DATABASE_URL is set. Both get pg_trgm (text search) and btree_gist (the booking
- * exclusion constraint).
+ * when DATABASE_URL is set. Both get pg_trgm (the first catalog migration builds a trigram
+ * index, dropped later) and btree_gist (the booking exclusion constraint).
  */
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 
-export const INSTRUMENT_GIN_INDEXES = ['instruments_word_filters', 'instruments_untyped_word_filters', 'instruments_type_filters', 'instruments_model_type_keys', 'instruments_name_trgm'] as const;
+export const INSTRUMENT_GIN_INDEXES = ['instruments_word_filters', 'instruments_untyped_word_filters', 'instruments_type_filters', 'instruments_model_type_keys'] as const;
 
 export async function flushGinPendingLists(db: Knex): Promise<void> {
   for (const index of INSTRUMENT_GIN_INDEXES) await db.raw('select gin_clean_pending_list(?::regclass)', [index]);

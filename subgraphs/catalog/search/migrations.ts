@@ -68,4 +68,15 @@ export const searchMigrations: NamedMigration[] = [
       await db.raw('create index instruments_type_keys on instruments using gin (type_keys)');
     },
   },
+  {
+    name: '2026-11-26-15-drop-name-trigrams',
+    async up(db) {
+      // the trigram index of the first catalog has had no reader since search moved to analysed terms,
+      // and every harvest paid for it
+      await db.raw('drop index if exists instruments_name_trgm');
+    },
+    async down(db) {
+      await db.raw(`create index instruments_name_trgm on instruments using gin ((name || ' ' || coalesce(name_en, '') || ' ' || coalesce(model, '') || ' ' || coalesce(manufacturer, '')) gin_trgm_ops)`);
+    },
+  },
 ];
