@@ -135,6 +135,24 @@ describe.each(DATABASE_TARGETS)('utilisation and rankings ($name)', (target) => 
     expect(sustech.instrument.institution.monthlyUtilisation).toEqual([{ month, hoursUsed: monthOpen + 5, availableHours: 2 * monthOpen - 18 }]);
   });
 
+  it('counts an instrument\'s own opening hours, set with its booking policy, as its available hours', async () => {
+    // 深圳湾实验室's computing node runs round the clock, every day
+    const policy = await hub.gql(`mutation ($input: BookingPolicyInput!) { setBookingPolicy(instrumentId: "labs:R-E", input: $input) { autoApprove } }`, {
+      input: { autoApprove: true, maxHours: 24, minNoticeHours: 0, freeCancelHours: 0, voucherEligible: false, openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: 0, close: 24 })) },
+    });
+    expect(policy.errors, JSON.stringify(policy.errors)).toBeUndefined();
+    const roundTheClock = availableHours(monthStart(month), monthStart(addMonths(month, 1)), { days: { 0: [[0, 24]], 1: [[0, 24]], 2: [[0, 24]], 3: [[0, 24]], 4: [[0, 24]], 5: [[0, 24]], 6: [[0, 24]] } });
+    expect(roundTheClock).toBeGreaterThan(monthOpen * 2);
+    const data = await ok<{ instrument: { utilisation: Usage; institution: { monthlyUtilisation: Array<{ availableHours: number }> } }; institutionUtilisationRanking: Array<{ institution: { name: string }; utilisation: Usage }>; cityStatistics: { openHours: number } }>(
+      `query ($p: String) { instrument(id: "labs:R-E") { utilisation(period: $p) { availableHours } institution { monthlyUtilisation(period: $p) { availableHours } } }
+        institutionUtilisationRanking(period: $p, filter: { districts: ["光明区"] }, first: 5) { institution { name } utilisation { availableHours } }
+        cityStatistics(filter: { period: $p, districts: ["光明区"] }) { openHours } }`, { p: month });
+    expect(data.instrument.utilisation.availableHours).toBe(roundTheClock);
+    expect(data.instrument.institution.monthlyUtilisation).toEqual([{ availableHours: roundTheClock }]);
+    expect(data.institutionUtilisationRanking).toEqual([{ institution: { name: '深圳湾实验室' }, utilisation: { availableHours: roundTheClock } }]);
+    expect(data.cityStatistics.openHours).toBe(roundTheClock);
+  });
+
   it('refuses a period it cannot read', async () => {
     const bad = await hub.gql(RANK, { period: 'last summer' });
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -1,6 +1,6 @@
 /** Owners' booking rules as stored; an instrument without a row has the default policy. */
 import type { Knex } from 'knex';
-import type { OpeningHours } from '../../schema/opening-hours.ts';
+import { DEFAULT_OPENING_HOURS, type OpeningHours } from '../../schema/opening-hours.ts';
 import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './booking-policy.ts';
 import { fromJsonb } from '../storage/jsonb.ts';
 
@@ -22,4 +22,17 @@ export async function savePolicy(db: Knex, instrumentId: string, policy: Booking
     free_cancel_hours: policy.freeCancelHours, opening_hours: JSON.stringify(policy.openingHours), voucher_eligible: policy.voucherEligible,
     updated_by: by, updated_at: now,
   }).onConflict('instrument_id').merge();
+}
+
+/**
+ * The instruments whose owners set opening hours other than the default, with those hours; every
+ * other instrument is open DEFAULT_OPENING_HOURS. Few set their own, so utilisation, fake-busy
+ * detection and the purchase review read them as a small map. `instrumentIds` null: all of them.
+ */
+export async function ownOpeningHours(db: Knex | Knex.Transaction, instrumentIds: readonly string[] | null): Promise<Map<string, OpeningHours>> {
+  const query = db('booking_policies').whereNotNull('opening_hours').select('instrument_id', 'opening_hours');
+  if (instrumentIds) query.whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]]);
+  const rows = await query as Array<{ instrument_id: string; opening_hours: OpeningHours | string }>;
+  const standard = JSON.stringify(DEFAULT_OPENING_HOURS);
+  return new Map(rows.map((r) => [r.instrument_id, fromJsonb<OpeningHours>(r.opening_hours)] as const).filter(([, hours]) => JSON.stringify(hours) !== standard));
 }

@@ -17,7 +17,8 @@
 import type { Knex } from 'knex';
 import { INSTRUMENT_CLASSES, type InstrumentClassKey } from '../../schema/classes.ts';
 import { INSTITUTION_TYPES } from '../../schema/terms.ts';
-import { openHoursByMonth } from './availability.ts';
+import { openHoursByMonth, ownHoursBeyondDefault } from './availability.ts';
+import { ownOpeningHours } from '../booking/policy-store.ts';
 import type { Period } from './period.ts';
 import { rawRows } from './sql.ts';
 import { filterSql, type OversightFilter } from './utilisation-store.ts';
@@ -85,7 +86,13 @@ export async function cityFigures(db: Knex, period: Period, now: Date, filter: O
      where r.rated_at >= ?::timestamptz and r.rated_at < ?::timestamptz ${ofFiltered('r.instrument_id')}`,
   [period.from.toISOString(), period.to.toISOString(), ...where.bindings]);
 
-  const [inventoryRows, institutionRows, usageRows, orderRows, ratingRows] = await Promise.all([inventory, institutions, usage, orders, ratings]);
+  // instruments in service that keep opening hours of their own (a handful): their difference from the default
+  const own = await ownOpeningHours(db, null);
+  const ownInService = own.size === 0 ? Promise.resolve([]) : rawRows<{ id: string }>(db,
+    `select i.id from instruments i ${joinInstitutions} where i.id = any(?::text[]) and ${inService} and i.declared_status <> 'RETIRED' ${where.sql}`,
+    [[...own.keys()], periodEnd, ...where.bindings]);
+
+  const [inventoryRows, institutionRows, usageRows, orderRows, ratingRows, ownRows] = await Promise.all([inventory, institutions, usage, orders, ratings, ownInService]);
 
   const total = inventoryRows.find((r) => Number(r.by_class) === 1 && Number(r.by_district) === 1);
   const classRows = inventoryRows.filter((r) => Number(r.by_class) === 0);
@@ -112,7 +119,9 @@ export async function cityFigures(db: Knex, period: Period, now: Date, filter: O
   const externalServiceHours = [...usedBy.values()].reduce((s, u) => s + u.external, 0);
   const instruments = Number(total?.n ?? 0);
   const openInstruments = Number(total?.open ?? 0);
-  const openHours = [...openHoursByMonth(period, now).values()].reduce((a, b) => a + b, 0) * Number(total?.active ?? 0);
+  const beyond = ownHoursBeyondDefault(period, now, new Map(ownRows.map((r) => [r.id, own.get(r.id)!])));
+  const openHours = [...openHoursByMonth(period, now).values()].reduce((a, b) => a + b, 0) * Number(total?.active ?? 0)
+    + [...beyond.values()].reduce((a, months) => a + [...months.values()].reduce((x, y) => x + y, 0), 0);
   const rating = ratingRows[0] ?? { mean: null, count: 0 };
   return {
     institutionsByType,

@@ -22,8 +22,8 @@ import type { Utilisation } from '../usage/utilisation.ts';
 import { cityFigures, type CityFigures } from './city-statistics.ts';
 import { pullConnectorUsage } from './connector-usage.ts';
 import { importCompletedBookings } from '../usage/completed-bookings.ts';
-import { explainFlag, flagsOfInstruments, getFlag, listFlags, listRuns, resolveFlag, type FlagRow, type FlagStatus } from './flag-store.ts';
-import { fakeBusyRulesFromEnv, flagFakeBusy, type FakeBusyRunSummary } from './jobs/flag-fake-busy.ts';
+import { explainFlag, flagsOfInstruments, getFlag, listFlags, listRuns, resolveFlag, type FakeBusyRunRecord, type FlagRow, type FlagStatus } from './flag-store.ts';
+import { fakeBusyRulesFromEnv, flagFakeBusy } from './jobs/flag-fake-busy.ts';
 import { parsePeriod, PeriodError, type Period } from './period.ts';
 import { SHARING_RATING_FORMULA, sharingRatings, type InstrumentSharingRating } from './sharing-ratings.ts';
 import { MAX_SESSIONS_PER_REPORT, recordUsage, type ReportedSession } from './usage-intake.ts';
@@ -139,7 +139,7 @@ function startOversightSubgraph(services: HubServices) {
   };
 
   // one run at a time: the nightly schedule and a run by hand join rather than race
-  let current: { runId: Promise<string>; done: Promise<FakeBusyRunSummary> } | null = null;
+  let current: { runId: Promise<string>; done: Promise<FakeBusyRunRecord> } | null = null;
   const runJob = (quietDays: number | null) => {
     if (current) return current;
     const rules = fakeBusyRulesFromEnv();

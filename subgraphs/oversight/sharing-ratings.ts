@@ -20,7 +20,7 @@ export const SHARING_RATING_FORMULA = [
   'Sharing stars (共享评级), per instrument over the last twelve full calendar months (Asia/Shanghai):',
   '  externalShare = externalHours / availableHours (0 when nothing was available)',
   '    externalHours: hours used by users of other institutions (reported sessions and completed bookings, overlaps merged)',
-  '    availableHours: opening hours (Mon–Fri 09:00–18:00) minus maintenance',
+  '    availableHours: opening hours (the instrument\'s own, else Mon–Fri 09:00–18:00) minus maintenance',
   '  satisfaction = (mean user rating − 1) / 4, or 0.5 (neutral) when nobody rated it; ratings outside 1–5 are dropped',
   `  score = 70 × min(1, externalShare / ${FULL_EXTERNAL_SHARE}) + 30 × satisfaction   (0–100, one decimal)`,
   '  stars = min(5, 1 + floor(score / 20)); an instrument that is 不共享 (CLOSED) gets 1 star',

@@ -6,7 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { utilisation, type Utilisation } from '../usage/utilisation.ts';
-import { maintenanceHoursByMonth, openHoursByMonth, sumMaintenance } from './availability.ts';
+import { maintenanceHoursByMonth, openHoursByMonth, ownHoursBeyondDefault, sumMaintenance } from './availability.ts';
+import { ownOpeningHours } from '../booking/policy-store.ts';
 import type { Period } from './period.ts';
 import { rawRows } from './sql.ts';
 
@@ -47,18 +48,20 @@ export async function instrumentUtilisation(db: Knex, instrumentIds: readonly st
   const result = new Map<string, { total: Utilisation; months: MonthlyUtilisation[] }>();
   if (instrumentIds.length === 0) return result;
   const open = openHoursByMonth(period, now);
+  const own = await ownOpeningHours(db, instrumentIds);
+  const beyond = ownHoursBeyondDefault(period, now, own);
   const [rows, maintenance] = await Promise.all([
     db('usage_monthly').whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]])
       .where('month', '>=', `${period.fromMonth}-01`).where('month', '<', `${period.toMonth}-01`)
       .select('instrument_id', db.raw(`to_char(month, 'YYYY-MM') as month`), 'used_hours', 'external_hours', 'sessions') as Promise<Array<{ instrument_id: string; month: string; used_hours: number; external_hours: number; sessions: number }>>,
-    maintenanceHoursByMonth(db, instrumentIds, period, now),
+    maintenanceHoursByMonth(db, instrumentIds, period, now, own),
   ]);
   const used = new Map<string, { hours: number; externalHours: number; sessions: number }>();
   for (const r of rows) used.set(`${r.instrument_id}|${r.month}`, { hours: Number(r.used_hours), externalHours: Number(r.external_hours), sessions: Number(r.sessions) });
   for (const id of instrumentIds) {
     const months = period.months.map((month) => {
       const u = used.get(`${id}|${month}`) ?? { hours: 0, externalHours: 0, sessions: 0 };
-      const available = Math.max(0, (open.get(month) ?? 0) - (maintenance.get(id)?.get(month) ?? 0));
+      const available = Math.max(0, (open.get(month) ?? 0) + (beyond.get(id)?.get(month) ?? 0) - (maintenance.get(id)?.get(month) ?? 0));
       return { month, ...utilisation(u, available), raw: { ...u, available } };
     });
     const total = utilisation({ hours: sum(months.map((m) => m.raw.hours)), externalHours: sum(months.map((m) => m.raw.externalHours)), sessions: sum(months.map((m) => m.raw.sessions)) },
@@ -75,24 +78,27 @@ export interface InstitutionRank { rank: number; institutionId: string; instrume
 
 /**
  * The common part of both rankings: each non-retired instrument of the filter with its use and
- * available hours over the period (maintenance passed in as a small array).
+ * available hours over the period — the default opening hours, adjusted (as a small array) for
+ * instruments with hours of their own and for maintenance.
  */
 async function instrumentFigures(db: Knex, period: Period, now: Date, filter: OversightFilter | null | undefined) {
   const openTotal = sum(openHoursByMonth(period, now).values());
-  const maintenance = sumMaintenance(await maintenanceHoursByMonth(db, null, period, now));
+  const own = await ownOpeningHours(db, null);
+  const adjustment = new Map([...ownHoursBeyondDefault(period, now, own)].map(([id, months]) => [id, sum(months.values())]));
+  for (const [id, lost] of sumMaintenance(await maintenanceHoursByMonth(db, null, period, now, own))) adjustment.set(id, (adjustment.get(id) ?? 0) - lost);
   const where = filterSql(filter);
   const cte = `with used as (
       select instrument_id, sum(used_hours) as used, sum(external_hours) as external, sum(sessions) as sessions
       from usage_monthly where month >= ?::date and month < ?::date group by instrument_id
-    ), maintenance as (select * from unnest(?::text[], ?::float8[]) as m(instrument_id, hours)),
+    ), adjustment as (select * from unnest(?::text[], ?::float8[]) as a(instrument_id, hours)),
     figures as (
       select i.id, i.institution_id, coalesce(u.used, 0) as used, coalesce(u.external, 0) as external, coalesce(u.sessions, 0) as sessions,
-        greatest(?::float8 - coalesce(m.hours, 0), 0) as available
+        greatest(?::float8 + coalesce(a.hours, 0), 0) as available
       from instruments i ${where.institutions ? 'join institutions n on n.id = i.institution_id' : ''}
-        left join used u on u.instrument_id = i.id left join maintenance m on m.instrument_id = i.id
+        left join used u on u.instrument_id = i.id left join adjustment a on a.instrument_id = i.id
       where i.declared_status <> 'RETIRED' ${where.sql}
     )`;
-  const bindings = [`${period.fromMonth}-01`, `${period.toMonth}-01`, [...maintenance.keys()], [...maintenance.values()], openTotal, ...where.bindings];
+  const bindings = [`${period.fromMonth}-01`, `${period.toMonth}-01`, [...adjustment.keys()], [...adjustment.values()], openTotal, ...where.bindings];
   return { cte, bindings };
 }
 
@@ -165,10 +171,15 @@ export async function institutionMonthlyUtilisation(db: Knex, institutionIds: re
     db('instruments').whereRaw('institution_id = any(?::text[])', [[...institutionIds]]).whereNot('declared_status', 'RETIRED')
       .select('id', 'institution_id') as Promise<Array<{ id: string; institution_id: string }>>,
   ]);
-  const maintenance = await maintenanceHoursByMonth(db, members.map((m) => m.id), period, now);
+  const own = await ownOpeningHours(db, members.map((m) => m.id));
+  const maintenance = await maintenanceHoursByMonth(db, members.map((m) => m.id), period, now, own);
+  const beyond = ownHoursBeyondDefault(period, now, own);
+  // per institution and month: hours lost to maintenance, less hours opened beyond the default
   const lost = new Map<string, number>();
+  const add = (key: string, hours: number) => lost.set(key, (lost.get(key) ?? 0) + hours);
   for (const m of members) {
-    for (const [month, hours] of maintenance.get(m.id) ?? []) lost.set(`${m.institution_id}|${month}`, (lost.get(`${m.institution_id}|${month}`) ?? 0) + hours);
+    for (const [month, hours] of maintenance.get(m.id) ?? []) add(`${m.institution_id}|${month}`, hours);
+    for (const [month, hours] of beyond.get(m.id) ?? []) add(`${m.institution_id}|${month}`, -hours);
   }
   const usedBy = new Map(used.map((r) => [`${r.institution_id}|${r.month}`, r]));
   const countOf = new Map(counts.map((c) => [c.institution_id, Number(c.n)]));

@@ -11,8 +11,9 @@ import { findCandidateRows, typesOfModel } from './candidate-query.ts';
 import { assessDuplicateRisk, canBeShared, type DuplicateRisk } from './duplicate-risk.ts';
 import { profilePurchase, type PlannedPurchase } from './purchase-profile.ts';
 import { requirementExplanation, reviewRequirement, type ReviewRequirement, type ReviewThresholds } from './review-requirement.ts';
-import { availableHours, lastTwelveMonths, utilisation, type Utilisation } from '../usage/utilisation.ts';
-import { usedHours } from '../usage/usage-hours.ts';
+import type { Utilisation } from '../usage/utilisation.ts';
+import { instrumentUtilisation } from '../oversight/utilisation-store.ts';
+import { parsePeriod } from '../oversight/period.ts';
 
 export const MAX_CANDIDATES = 50;
 export const MAX_NAME_LENGTH = 300;
@@ -67,15 +68,15 @@ export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options
   const profile = named.typeKeys.length > 0 ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
   const rows = await findCandidateRows(db, purchase, profile, options.sourceIds);
 
-  const window = lastTwelveMonths(options.now);
-  const available = availableHours(window.from, window.to);
-  const used = await usedHours(db, rows.map((r) => r.id), window);
+  // use as oversight counts it: each instrument's own opening hours, less its maintenance
+  const window = parsePeriod(null, options.now);
+  const figures = await instrumentUtilisation(db, rows.map((r) => r.id), window, options.now);
   const scored = rows.map((row) => {
     const capability = assessCapability(purchase, profile, {
       id: row.id, name: row.name, model: row.model, modelKey: row.model_key, manufacturer: row.manufacturer,
       typeKeys: row.type_keys.length > 0 ? row.type_keys : row.model_type_keys, typesFromModel: row.type_keys.length === 0 && row.model_type_keys.length > 0, specs: row.specs, district: row.district, institutionId: row.institution_id,
     });
-    const usage = utilisation(used.get(row.id) ?? { hours: 0, externalHours: 0, sessions: 0 }, available);
+    const usage = figures.get(row.id)!.total;
     const ownedByBuyer = Boolean(purchase.institutionId) && purchase.institutionId === row.institution_id;
     const shareable = canBeShared({ sharing: row.sharing, ownedByBuyer });
     const reasons = [...capability.reasons, usageReason(usage), sharingReason(row.sharing)];

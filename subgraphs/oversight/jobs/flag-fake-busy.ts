@@ -12,9 +12,10 @@ import type { BusyInterval } from '../../../connectors/sdk/contract.ts';
 import { DEFAULT_FAKE_BUSY_RULES, detectFakeBusy, type FakeBusyRules, type InstrumentEvidence } from '../fake-busy.ts';
 import { demandBookings } from '../hub-bookings.ts';
 import { importCompletedBookings } from '../../usage/completed-bookings.ts';
-import { retireUnseen, saveDetected } from '../flag-store.ts';
+import { listRuns, retireUnseen, saveDetected, type FakeBusyRunRecord } from '../flag-store.ts';
 import { MAX_SESSION_DAYS } from '../usage-intake.ts';
 import { rawRows } from '../sql.ts';
+import { ownOpeningHours } from '../../booking/policy-store.ts';
 
 const CHUNK = 1000;
 const CALENDAR_CONCURRENCY = 8;
@@ -30,21 +31,6 @@ export interface FakeBusyJobOptions {
   log?: (line: string) => void;
   /** told the run's id as soon as it is recorded (runs are listed while they go on) */
   onStart?: (runId: string) => void;
-}
-
-export interface FakeBusyRunSummary {
-  runId: string;
-  startedAt: Date;
-  finishedAt: Date;
-  quietDays: number;
-  instruments: number;
-  raised: number;
-  stillActive: number;
-  cleared: number;
-  bookingsImported: number;
-  /** sources whose calendars could not be read (their blocked-calendar check was skipped) */
-  calendarProblems: string[];
-  usagePulls: string[];
 }
 
 export function fakeBusyRulesFromEnv(env: NodeJS.ProcessEnv = process.env): FakeBusyRules {
@@ -107,7 +93,8 @@ async function calendars(instruments: readonly InstrumentRow[], from: Date, to: 
   return result;
 }
 
-export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promise<FakeBusyRunSummary> {
+/** Runs the job once; the run as stored, which `fakeBusyRuns` lists too. */
+export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promise<FakeBusyRunRecord> {
   const rules: FakeBusyRules = { ...DEFAULT_FAKE_BUSY_RULES, ...options.rules };
   const now = options.now;
   const [run] = await db('fake_busy_runs').insert({ started_at: now, quiet_days: rules.quietDays }).returning('id') as Array<{ id: string | number }>;
@@ -128,11 +115,12 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
       if (chunk.length === 0) break;
       after = chunk[chunk.length - 1].id;
       const ids = chunk.map((i) => i.id);
-      const [since, usage, bookings, blocked] = [
+      const [since, usage, bookings, blocked, own] = [
         await observeStatuses(db, chunk, now),
         await usageIn(db, ids, windowFrom, now),
         await demandBookings(db, ids, windowFrom, now),
         await calendars(chunk, windowFrom, now, options.calendar, calendarProblems),
+        await ownOpeningHours(db, ids),
       ];
       for (const instrument of chunk) {
         const flags = detectFakeBusy({
@@ -142,6 +130,7 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
           usage: usage.get(instrument.id) ?? [],
           bookings: bookings.get(instrument.id) ?? [],
           calendarBlocked: blocked.get(instrument.id) ?? [],
+          openingHours: own.get(instrument.id),
         }, now, rules);
         for (const flag of flags) {
           const outcome = await saveDetected(db, flag, { institutionId: instrument.institution_id, declaredStatus: instrument.declared_status, now });
@@ -159,10 +148,8 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
     });
     options.log?.(`flag-fake-busy: ${instruments} instruments over ${rules.quietDays} days: ${raised} flags raised, ${refreshed} still active, ${cleared} cleared`
       + (problems.length ? `; ${problems.join('; ')}` : ''));
-    return {
-      runId: String(run.id), startedAt: now, finishedAt, quietDays: rules.quietDays, instruments, raised, stillActive: refreshed, cleared,
-      bookingsImported, calendarProblems: problems, usagePulls,
-    };
+    const [stored] = await listRuns(db, { id: String(run.id), first: 1 });
+    return stored;
   } catch (error) {
     await db('fake_busy_runs').where({ id: run.id }).update({ finished_at: new Date(), error: error instanceof Error ? error.message : String(error) });
     throw error;
