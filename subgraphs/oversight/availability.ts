@@ -40,12 +40,14 @@ export function ownHoursBeyondDefault(period: Period, now: Date, own: ReadonlyMa
  * appear; `instrumentIds` null means every instrument (the table is small: one row per repair,
  * not per hour).
  */
-export async function maintenanceHoursByMonth(db: Knex, instrumentIds: readonly string[] | null, period: Period, now: Date, own: ReadonlyMap<string, OpeningHours>): Promise<Map<string, Map<string, number>>> {
+export async function maintenanceHoursByMonth(db: Knex, instrumentIds: readonly string[] | null, period: Period, now: Date,
+  ownHours: ReadonlyMap<string, OpeningHours> | Promise<ReadonlyMap<string, OpeningHours>>): Promise<Map<string, Map<string, number>>> {
   const query = db('maintenance_periods').where('starts_at', '<', elapsedEnd(period.to, now))
     .where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', period.from))
     .select('instrument_id', 'starts_at', 'ends_at');
   if (instrumentIds) query.whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]]);
-  const rows = await query as Array<{ instrument_id: string; starts_at: Date; ends_at: Date | null }>;
+  // the own hours may still be on their way: both reads go to the database at once
+  const [rows, own] = await Promise.all([query as Promise<Array<{ instrument_id: string; starts_at: Date; ends_at: Date | null }>>, ownHours]);
   const spans = new Map<string, Interval[]>();
   for (const r of rows) {
     const list = spans.get(r.instrument_id) ?? [];

@@ -48,14 +48,15 @@ export async function instrumentUtilisation(db: Knex, instrumentIds: readonly st
   const result = new Map<string, { total: Utilisation; months: MonthlyUtilisation[] }>();
   if (instrumentIds.length === 0) return result;
   const open = openHoursByMonth(period, now);
-  const own = await ownOpeningHours(db, instrumentIds);
-  const beyond = ownHoursBeyondDefault(period, now, own);
-  const [rows, maintenance] = await Promise.all([
+  const ownHours = ownOpeningHours(db, instrumentIds);
+  const [rows, maintenance, own] = await Promise.all([
     db('usage_monthly').whereRaw('instrument_id = any(?::text[])', [[...instrumentIds]])
       .where('month', '>=', `${period.fromMonth}-01`).where('month', '<', `${period.toMonth}-01`)
       .select('instrument_id', db.raw(`to_char(month, 'YYYY-MM') as month`), 'used_hours', 'external_hours', 'sessions') as Promise<Array<{ instrument_id: string; month: string; used_hours: number; external_hours: number; sessions: number }>>,
-    maintenanceHoursByMonth(db, instrumentIds, period, now, own),
+    maintenanceHoursByMonth(db, instrumentIds, period, now, ownHours),
+    ownHours,
   ]);
+  const beyond = ownHoursBeyondDefault(period, now, own);
   const used = new Map<string, { hours: number; externalHours: number; sessions: number }>();
   for (const r of rows) used.set(`${r.instrument_id}|${r.month}`, { hours: Number(r.used_hours), externalHours: Number(r.external_hours), sessions: Number(r.sessions) });
   for (const id of instrumentIds) {
@@ -67,6 +68,34 @@ export async function instrumentUtilisation(db: Knex, instrumentIds: readonly st
     const total = utilisation({ hours: sum(months.map((m) => m.raw.hours)), externalHours: sum(months.map((m) => m.raw.externalHours)), sessions: sum(months.map((m) => m.raw.sessions)) },
       sum(months.map((m) => m.raw.available)));
     result.set(id, { total, months: months.map(({ raw: _raw, ...m }) => m) });
+  }
+  return result;
+}
+
+/**
+ * Each instrument's figures over the whole period, without the months: what the purchase review
+ * quotes for every candidate, summed in the database rather than month by month.
+ */
+export async function instrumentUtilisationTotals(db: Knex, instrumentIds: readonly string[], period: Period, now: Date): Promise<Map<string, Utilisation>> {
+  const result = new Map<string, Utilisation>();
+  if (instrumentIds.length === 0) return result;
+  const ownHours = ownOpeningHours(db, instrumentIds);
+  const [rows, maintenance, own] = await Promise.all([
+    rawRows<{ instrument_id: string; used: number; external: number; sessions: number }>(db,
+      `select instrument_id, sum(used_hours) as used, sum(external_hours) as external, sum(sessions) as sessions from usage_monthly
+       where instrument_id = any(?::text[]) and month >= ?::date and month < ?::date group by instrument_id`,
+      [[...instrumentIds], `${period.fromMonth}-01`, `${period.toMonth}-01`]),
+    maintenanceHoursByMonth(db, instrumentIds, period, now, ownHours),
+    ownHours,
+  ]);
+  const openTotal = sum(openHoursByMonth(period, now).values());
+  const beyond = ownHoursBeyondDefault(period, now, own);
+  const lost = sumMaintenance(maintenance);
+  const used = new Map(rows.map((r) => [r.instrument_id, r]));
+  for (const id of instrumentIds) {
+    const u = used.get(id);
+    const available = Math.max(0, openTotal + sum(beyond.get(id)?.values() ?? []) - (lost.get(id) ?? 0));
+    result.set(id, utilisation({ hours: Number(u?.used ?? 0), externalHours: Number(u?.external ?? 0), sessions: Number(u?.sessions ?? 0) }, available));
   }
   return result;
 }

@@ -12,7 +12,7 @@ import { assessDuplicateRisk, canBeShared, type DuplicateRisk } from './duplicat
 import { profilePurchase, type PlannedPurchase } from './purchase-profile.ts';
 import { requirementExplanation, reviewRequirement, type ReviewRequirement, type ReviewThresholds } from './review-requirement.ts';
 import type { Utilisation } from '../usage/utilisation.ts';
-import { instrumentUtilisation } from '../oversight/utilisation-store.ts';
+import { instrumentUtilisationTotals } from '../oversight/utilisation-store.ts';
 import { parsePeriod } from '../oversight/period.ts';
 
 export const MAX_CANDIDATES = 50;
@@ -70,13 +70,13 @@ export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options
 
   // use as oversight counts it: each instrument's own opening hours, less its maintenance
   const window = parsePeriod(null, options.now);
-  const figures = await instrumentUtilisation(db, rows.map((r) => r.id), window, options.now);
+  const figures = await instrumentUtilisationTotals(db, rows.map((r) => r.id), window, options.now);
   const scored = rows.map((row) => {
     const capability = assessCapability(purchase, profile, {
       id: row.id, name: row.name, model: row.model, modelKey: row.model_key, manufacturer: row.manufacturer,
       typeKeys: row.type_keys.length > 0 ? row.type_keys : row.model_type_keys, typesFromModel: row.type_keys.length === 0 && row.model_type_keys.length > 0, specs: row.specs, district: row.district, institutionId: row.institution_id,
     });
-    const usage = figures.get(row.id)!.total;
+    const usage = figures.get(row.id)!;
     const ownedByBuyer = Boolean(purchase.institutionId) && purchase.institutionId === row.institution_id;
     const shareable = canBeShared({ sharing: row.sharing, ownedByBuyer });
     const reasons = [...capability.reasons, usageReason(usage), sharingReason(row.sharing)];
