@@ -40,7 +40,7 @@ export async function countFacets(db: Knex, matches: Knex.QueryBuilder, alias: '
     if (!value || count === 0) continue;
     facets[facet].push({ value, label: facet === 'institutions' ? row.institutionName : null, count });
   }
-  for (const list of Object.values<FacetCount[]>({ ...facets })) list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const key of Object.keys(facets) as Array<keyof Facets>) facets[key].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   facets.institutions = facets.institutions.slice(0, MAX_INSTITUTION_FACETS);
   return facets;
 }
