@@ -69,7 +69,7 @@ export async function maintenanceHoursByMonth(db: Knex, instrumentIds: readonly 
   return result;
 }
 
-/** Total maintenance hours per instrument over the period. */
-export function sumMaintenance(byMonth: Map<string, Map<string, number>>): Map<string, number> {
+/** Each instrument's hours per month (maintenance, own hours beyond the default) summed over the period. */
+export function sumMonths(byMonth: ReadonlyMap<string, ReadonlyMap<string, number>>): Map<string, number> {
   return new Map([...byMonth].map(([id, months]) => [id, [...months.values()].reduce((a, b) => a + b, 0)]));
 }

@@ -17,7 +17,7 @@
 import type { Knex } from 'knex';
 import { INSTRUMENT_CLASSES, type InstrumentClassKey } from '../../schema/classes.ts';
 import { INSTITUTION_TYPES } from '../../schema/terms.ts';
-import { openHoursByMonth, ownHoursBeyondDefault } from './availability.ts';
+import { openHoursByMonth, ownHoursBeyondDefault, sumMonths } from './availability.ts';
 import { ownOpeningHours } from '../booking/policy-store.ts';
 import type { Period } from './period.ts';
 import { rawRows } from './sql.ts';
@@ -119,9 +119,9 @@ export async function cityFigures(db: Knex, period: Period, now: Date, filter: O
   const externalServiceHours = [...usedBy.values()].reduce((s, u) => s + u.external, 0);
   const instruments = Number(total?.n ?? 0);
   const openInstruments = Number(total?.open ?? 0);
-  const beyond = ownHoursBeyondDefault(period, now, new Map(ownRows.map((r) => [r.id, own.get(r.id)!])));
+  const beyond = sumMonths(ownHoursBeyondDefault(period, now, new Map(ownRows.map((r) => [r.id, own.get(r.id)!]))));
   const openHours = [...openHoursByMonth(period, now).values()].reduce((a, b) => a + b, 0) * Number(total?.active ?? 0)
-    + [...beyond.values()].reduce((a, months) => a + [...months.values()].reduce((x, y) => x + y, 0), 0);
+    + [...beyond.values()].reduce((a, b) => a + b, 0);
   const rating = ratingRows[0] ?? { mean: null, count: 0 };
   return {
     institutionsByType,

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { utilisation, type Utilisation } from '../usage/utilisation.ts';
-import { maintenanceHoursByMonth, openHoursByMonth, ownHoursBeyondDefault, sumMaintenance } from './availability.ts';
+import { maintenanceHoursByMonth, openHoursByMonth, ownHoursBeyondDefault, sumMonths } from './availability.ts';
 import { ownOpeningHours } from '../booking/policy-store.ts';
 import type { Period } from './period.ts';
 import { rawRows } from './sql.ts';
@@ -89,12 +89,12 @@ export async function instrumentUtilisationTotals(db: Knex, instrumentIds: reado
     ownHours,
   ]);
   const openTotal = sum(openHoursByMonth(period, now).values());
-  const beyond = ownHoursBeyondDefault(period, now, own);
-  const lost = sumMaintenance(maintenance);
+  const beyond = sumMonths(ownHoursBeyondDefault(period, now, own));
+  const lost = sumMonths(maintenance);
   const used = new Map(rows.map((r) => [r.instrument_id, r]));
   for (const id of instrumentIds) {
     const u = used.get(id);
-    const available = Math.max(0, openTotal + sum(beyond.get(id)?.values() ?? []) - (lost.get(id) ?? 0));
+    const available = Math.max(0, openTotal + (beyond.get(id) ?? 0) - (lost.get(id) ?? 0));
     result.set(id, utilisation({ hours: Number(u?.used ?? 0), externalHours: Number(u?.external ?? 0), sessions: Number(u?.sessions ?? 0) }, available));
   }
   return result;
@@ -113,8 +113,8 @@ export interface InstitutionRank { rank: number; institutionId: string; instrume
 async function instrumentFigures(db: Knex, period: Period, now: Date, filter: OversightFilter | null | undefined) {
   const openTotal = sum(openHoursByMonth(period, now).values());
   const own = await ownOpeningHours(db, null);
-  const adjustment = new Map([...ownHoursBeyondDefault(period, now, own)].map(([id, months]) => [id, sum(months.values())]));
-  for (const [id, lost] of sumMaintenance(await maintenanceHoursByMonth(db, null, period, now, own))) adjustment.set(id, (adjustment.get(id) ?? 0) - lost);
+  const adjustment = sumMonths(ownHoursBeyondDefault(period, now, own));
+  for (const [id, lost] of sumMonths(await maintenanceHoursByMonth(db, null, period, now, own))) adjustment.set(id, (adjustment.get(id) ?? 0) - lost);
   const where = filterSql(filter);
   const cte = `with used as (
       select instrument_id, sum(used_hours) as used, sum(external_hours) as external, sum(sessions) as sessions
