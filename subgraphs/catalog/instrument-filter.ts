@@ -9,7 +9,7 @@ import { applyNear, checkNear, type NearInput } from './search/nearness.ts';
 import { MAX_WINDOW_DAYS } from './search/availability.ts';
 import { tsquery, type TextQuery } from './search/text-query.ts';
 import type { DimensionFilter } from './instrument-counts.ts';
-import { filterKeysSql, whereFilterKey } from './search/filter-keys.ts';
+import { whereFilterKey, whereInstitutionOfType } from './search/filter-keys.ts';
 
 export interface InstrumentFilterInput {
   text?: string | null;
@@ -67,7 +67,7 @@ export function applyDimensions(db: Knex, query: Knex.QueryBuilder, filter: Inst
     if (filter.classes?.length) whereFilterKey(query, 'class', filter.classes);
     if (districts?.length) whereFilterKey(query, 'district', districts);
     if (filter.institutionIds?.length) whereFilterKey(query, 'institution', filter.institutionIds);
-    if (filter.institutionTypes?.length) query.whereRaw(`(${filterKeysSql('i.')}) && (select array_agg('institution:' || id) from institutions where type = any(?))`, [filter.institutionTypes]);
+    if (filter.institutionTypes?.length) whereInstitutionOfType(query, filter.institutionTypes);
     if (filter.sharing?.length) whereFilterKey(query, 'sharing', filter.sharing);
     if (filter.declaredStatuses?.length) whereFilterKey(query, 'status', filter.declaredStatuses);
     return query;

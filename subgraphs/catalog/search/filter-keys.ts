@@ -18,3 +18,8 @@ export type FilterKeyKind = 'class' | 'district' | 'sharing' | 'status' | 'insti
 export function whereFilterKey(query: Knex.QueryBuilder, kind: FilterKeyKind, values: readonly string[]): Knex.QueryBuilder {
   return query.whereRaw(`(${filterKeysSql('i.')}) && ?::text[]`, [values.map((v) => `${kind}:${v}`)]);
 }
+
+/** Keeps instruments of institutions of one of `types` (the institution's type is not a key of its own). */
+export function whereInstitutionOfType(query: Knex.QueryBuilder, types: readonly string[]): Knex.QueryBuilder {
+  return query.whereRaw(`(${filterKeysSql('i.')}) && (select array_agg('institution:' || id) from institutions where type = any(?))`, [[...types]]);
+}
