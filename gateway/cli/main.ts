@@ -19,6 +19,9 @@ const USAGE = `usage: irhub <command>
                                            查重评议 of a whole procurement plan, as a report
   report [--period 2026-Q3] [--out report.html] [--district <name>] [--institution-type <TYPE>]
                                            the city's statistics and flagged instruments, as HTML
+  report national --year <YYYY> [--institution <id>] --out <dir> [--tolerance 0.2]
+                                           the yearly report to the national platform (equipment.xlsx,
+                                           service-records.xlsx) from recorded use
   oversight flag-fake-busy [--days 14]     run the nightly fake-busy job now`;
 
 async function main(argv: string[]): Promise<number> {

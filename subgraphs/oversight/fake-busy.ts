@@ -11,6 +11,7 @@
  */
 import { DEFAULT_OPENING_HOURS, openIntervals, type Interval, type OpeningHours } from '../../schema/opening-hours.ts';
 import { declaredStatuses, type DeclaredStatus } from '../../schema/terms.ts';
+import { DEFAULT_DECLARED_HOURS_TOLERANCE } from './declared-hours.ts';
 
 export interface InstrumentEvidence {
   instrumentId: string;
@@ -33,12 +34,15 @@ export interface FakeBusyRules {
   blockedShareThreshold: number;
   /** below this, use while declared idle/broken may be a test run or a clock error */
   minUsedHoursForIdleMismatch: number;
+  /** how far the owner's declared yearly hours may exceed the recorded ones (declared-hours.ts) */
+  declaredHoursTolerance: number;
 }
 
 export const DEFAULT_FAKE_BUSY_RULES: FakeBusyRules = {
   quietDays: 14,
   blockedShareThreshold: 0.8,
   minUsedHoursForIdleMismatch: 4,
+  declaredHoursTolerance: DEFAULT_DECLARED_HOURS_TOLERANCE,
 };
 
 /**
@@ -47,7 +51,8 @@ export const DEFAULT_FAKE_BUSY_RULES: FakeBusyRules = {
  */
 export const BLOCKED_ACTIVITY_FLOOR = 0.1;
 
-export type FlagKind = 'DECLARED_BUSY_UNUSED' | 'CALENDAR_BLOCKED_UNUSED' | 'DECLARED_IDLE_BUT_USED' | 'DECLARED_BROKEN_BUT_USED';
+export type FlagKind = 'DECLARED_BUSY_UNUSED' | 'CALENDAR_BLOCKED_UNUSED' | 'DECLARED_IDLE_BUT_USED' | 'DECLARED_BROKEN_BUT_USED'
+  | 'DECLARED_HOURS_OVERSTATED';
 
 export interface FakeBusyFlag {
   instrumentId: string;

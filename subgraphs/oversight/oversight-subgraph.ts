@@ -1,7 +1,7 @@
 /**
  * The oversight subgraph (监管): usage reporting, utilisation on every instrument and
  * institution and as rankings, sharing ratings, fake-busy flags and their resolution, and the
- * city's statistics. It also runs the nightly fake-busy job (jobs/flag-fake-busy.ts) on its
+ * city's statistics, and the yearly report to the national platform (national-report/). It also runs the nightly fake-busy job (jobs/flag-fake-busy.ts) on its
  * cron schedule: IRHUB_FAKE_BUSY_SCHEDULE (default 02:30 Asia/Shanghai; "off" to disable), and
  * every ten minutes counts newly completed hub bookings as use.
  */
@@ -13,7 +13,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
 import { connectorClient } from '../../connectors/sdk/connector-client.ts';
 import { localIdOf, sourceIdOf } from '../../connectors/sdk/source-id.ts';
-import { dateTimeScalar } from '../../schema/scalars.ts';
+import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { inventoryDefinitions } from '../../schema/sdl-definitions.ts';
 import { institutionTypes } from '../../schema/terms.ts';
 import { requireRole, type HubClaims } from '../auth/hub-claims.ts';
@@ -24,13 +24,14 @@ import { pullConnectorUsage } from './connector-usage.ts';
 import { importCompletedBookings } from '../usage/completed-bookings.ts';
 import { explainFlag, flagsOfInstruments, getFlag, listFlags, listRuns, resolveFlag, type FakeBusyRunRecord, type FlagRow, type FlagStatus } from './flag-store.ts';
 import { fakeBusyRulesFromEnv, flagFakeBusy } from './jobs/flag-fake-busy.ts';
+import { nationalReportResolvers } from './national-report/national-report-resolvers.ts';
 import { parsePeriod, PeriodError, type Period } from './period.ts';
 import { SHARING_RATING_FORMULA, sharingRatings, type InstrumentSharingRating } from './sharing-ratings.ts';
 import { MAX_SESSIONS_PER_REPORT, recordUsage, type ReportedSession } from './usage-intake.ts';
 import { filterSql, institutionMonthlyUtilisation, institutionUtilisation, instrumentUtilisation, rankInstitutions, rankInstruments, type MonthlyUtilisation, type OversightFilter, type RankingOrder } from './utilisation-store.ts';
 
 export const OVERSIGHT_SDL = `${FEDERATION_LINK}
-${inventoryDefinitions(['InstrumentClass', 'SharingMode', 'DeclaredStatus', 'InstitutionType'])}
+${inventoryDefinitions(['Decimal', 'InstrumentClass', 'SharingMode', 'DeclaredStatus', 'InstitutionType'])}
 ${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}`;
 
 export const DEFAULT_FAKE_BUSY_SCHEDULE = '30 2 * * *';
@@ -188,8 +189,11 @@ function startOversightSubgraph(services: HubServices) {
     resolvedAt: (f: FlagRow) => f.resolved_at,
   };
 
+  const national = nationalReportResolvers(db, fakeBusyRulesFromEnv().declaredHoursTolerance);
   const resolvers: GraphQLResolverMap<OversightContext> = {
+    ...national,
     DateTime: dateTimeScalar,
+    Decimal: decimalScalar,
     Instrument: {
       __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
       utilisation: async (i: { id: string }, args: { period?: string | null }, context: OversightContext) => {
@@ -255,6 +259,7 @@ function startOversightSubgraph(services: HubServices) {
       },
     },
     Query: {
+      ...national.Query,
       cityStatistics: async (_root, args: { filter?: { period?: string | null; districts?: string[] | null; institutionTypes?: string[] | null } | null }, context: OversightContext): Promise<CityStatisticsResult> => {
         const filter = args.filter ?? {};
         const p = period(filter.period, context.now, 'filter.period');

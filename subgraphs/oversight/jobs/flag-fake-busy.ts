@@ -16,6 +16,11 @@ import { listRuns, retireUnseen, saveDetected, type FakeBusyRunRecord } from '..
 import { MAX_SESSION_DAYS } from '../usage-intake.ts';
 import { rawRows } from '../sql.ts';
 import { ownOpeningHours } from '../../booking/policy-store.ts';
+import { declaredHoursOf, declaredHoursOverstated, declaredHoursToleranceFromEnv, type RecordedHours } from '../declared-hours.ts';
+import { fromJsonb } from '../../storage/jsonb.ts';
+import { monthOf, monthStart } from '../../usage/usage-months.ts';
+import { availableHours } from '../../usage/utilisation.ts';
+import type { OpeningHours } from '../../../schema/opening-hours.ts';
 
 const CHUNK = 1000;
 const CALENDAR_CONCURRENCY = 8;
@@ -35,10 +40,14 @@ export interface FakeBusyJobOptions {
 
 export function fakeBusyRulesFromEnv(env: NodeJS.ProcessEnv = process.env): FakeBusyRules {
   const days = Number(env.IRHUB_FAKE_BUSY_DAYS ?? DEFAULT_FAKE_BUSY_RULES.quietDays);
-  return { ...DEFAULT_FAKE_BUSY_RULES, quietDays: Number.isInteger(days) && days >= 1 && days <= 366 ? days : DEFAULT_FAKE_BUSY_RULES.quietDays };
+  return {
+    ...DEFAULT_FAKE_BUSY_RULES,
+    quietDays: Number.isInteger(days) && days >= 1 && days <= 366 ? days : DEFAULT_FAKE_BUSY_RULES.quietDays,
+    declaredHoursTolerance: declaredHoursToleranceFromEnv(env),
+  };
 }
 
-interface InstrumentRow { id: string; source_id: string; institution_id: string; declared_status: InstrumentEvidence['declaredStatus'] }
+interface InstrumentRow { id: string; source_id: string; institution_id: string; declared_status: InstrumentEvidence['declaredStatus']; extra: Record<string, string> | string }
 interface SeenRow { instrument_id: string; status: string; since: Date | null }
 
 /** Updates what the job has seen of each declared status; returns when each current declaration began (null: before the first look). */
@@ -93,6 +102,38 @@ async function calendars(instruments: readonly InstrumentRow[], from: Date, to: 
   return result;
 }
 
+/**
+ * The last full calendar year, the one owners' declared yearly hours are for, when the hub
+ * recorded use all through it (its roll-up starts by January); null otherwise, since against a
+ * year the hub only partly saw every declaration would look overstated.
+ */
+async function lastRecordedYear(db: Knex, now: Date): Promise<{ year: number; from: Date; to: Date } | null> {
+  const year = Number(monthOf(now).slice(0, 4)) - 1;
+  const [{ first }] = await rawRows<{ first: string | null }>(db, `select to_char(min(month), 'YYYY-MM') as first from usage_monthly`);
+  if (first === null || first > `${year}-01`) return null;
+  return { year, from: monthStart(`${year}-01`), to: monthStart(`${year + 1}-01`) };
+}
+
+const hasDeclaredHours = (i: InstrumentRow) => {
+  const declared = declaredHoursOf(fromJsonb(i.extra));
+  return declared.running !== null || declared.service !== null;
+};
+
+async function yearHours(db: Knex, ids: readonly string[], year: number): Promise<Map<string, RecordedHours>> {
+  const rows = await rawRows<{ instrument_id: string; running: number; service: number }>(db, `select instrument_id, sum(used_hours) as running, sum(external_hours) as service
+    from usage_monthly where instrument_id = any(?::text[]) and month >= ?::date and month < ?::date group by instrument_id`, [[...ids], `${year}-01-01`, `${year + 1}-01-01`]);
+  return new Map(rows.map((r) => [r.instrument_id, { running: Number(r.running), service: Number(r.service) }]));
+}
+
+function overstatedHours(instrument: InstrumentRow, year: { year: number; from: Date; to: Date }, recorded: Map<string, RecordedHours>, openingHours: OpeningHours | undefined, rules: FakeBusyRules) {
+  const declared = declaredHoursOf(fromJsonb(instrument.extra));
+  if (declared.running === null && declared.service === null) return null;
+  return declaredHoursOverstated({
+    instrumentId: instrument.id, ...year, declared, recorded: recorded.get(instrument.id) ?? { running: 0, service: 0 },
+    openHours: availableHours(year.from, year.to, openingHours),
+  }, rules.declaredHoursTolerance);
+}
+
 /** Runs the job once; the run as stored, which `fakeBusyRuns` lists too. */
 export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promise<FakeBusyRunRecord> {
   const rules: FakeBusyRules = { ...DEFAULT_FAKE_BUSY_RULES, ...options.rules };
@@ -108,10 +149,11 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
     const usagePulls = options.pullUsage ? await options.pullUsage() : [];
     const bookingsImported = await importCompletedBookings(db);
     await db('fake_busy_runs').where({ id: run.id }).update({ usage_pulls: JSON.stringify(usagePulls), bookings_imported: bookingsImported });
+    const declaredYear = await lastRecordedYear(db, now);
     let after = '';
     for (;;) {
       const chunk = await db('instruments').where('id', '>', after).orderBy('id').limit(CHUNK)
-        .select('id', 'source_id', 'institution_id', 'declared_status') as InstrumentRow[];
+        .select('id', 'source_id', 'institution_id', 'declared_status', 'extra') as InstrumentRow[];
       if (chunk.length === 0) break;
       after = chunk[chunk.length - 1].id;
       const ids = chunk.map((i) => i.id);
@@ -122,6 +164,7 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
         await calendars(chunk, windowFrom, now, options.calendar, calendarProblems),
         await ownOpeningHours(db, ids),
       ];
+      const recordedYear = declaredYear ? await yearHours(db, chunk.filter((i) => hasDeclaredHours(i)).map((i) => i.id), declaredYear.year) : new Map<string, RecordedHours>();
       for (const instrument of chunk) {
         const flags = detectFakeBusy({
           instrumentId: instrument.id,
@@ -132,6 +175,8 @@ export async function flagFakeBusy(db: Knex, options: FakeBusyJobOptions): Promi
           calendarBlocked: blocked.get(instrument.id) ?? [],
           openingHours: own.get(instrument.id),
         }, now, rules);
+        const declared = declaredYear && overstatedHours(instrument, declaredYear, recordedYear, own.get(instrument.id), rules);
+        if (declared) flags.push(declared);
         for (const flag of flags) {
           const outcome = await saveDetected(db, flag, { institutionId: instrument.institution_id, declaredStatus: instrument.declared_status, now });
           if (outcome === 'RAISED') raised++;

@@ -140,6 +140,7 @@ const FLAG_LABELS: Record<FlagKind, string> = {
   CALENDAR_BLOCKED_UNUSED: '假忙碌: calendar blocked, not used',
   DECLARED_IDLE_BUT_USED: 'Status out of date: declared idle, in use',
   DECLARED_BROKEN_BUT_USED: 'Declared out of service, in use',
+  DECLARED_HOURS_OVERSTATED: '假忙碌: declared yearly hours above those recorded',
 };
 
 const isFlagKind = (kind: string): kind is FlagKind => Object.hasOwn(FLAG_LABELS, kind);
