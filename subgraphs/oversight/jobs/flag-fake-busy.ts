@@ -4,7 +4,8 @@
  * of the last `quietDays` days — usage sessions, hub bookings, the owner's own calendar read
  * through its connector, and the declared status with the day the job first saw it — and flags
  * what fake-busy.ts finds: declared 在用 or a blocked calendar with no use, and declared idle or
- * under repair while used. Before that it brings usage up to date: sessions the connectors
+ * under repair while used, and yearly hours an owner's file declares far above those recorded
+ * for the last full year (declared-hours.ts). Before that it brings usage up to date: sessions the connectors
  * report and completed hub bookings.
  */
 import type { Knex } from 'knex';
