@@ -1,4 +1,4 @@
-/** Files the hub keeps in its data directory: the admin token and its signing secrets. */
+/** Files the hub keeps in its data directory: the admin token and its secrets. */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import path from 'node:path';
@@ -20,9 +20,9 @@ export function adminToken(dataDir: string): string {
   return secretFile(dataDir, 'admin-token');
 }
 
-/** signs what the gateway forwards to subgraphs */
-export function internalSecret(dataDir: string): Uint8Array {
-  return new TextEncoder().encode(process.env.IRHUB_INTERNAL_SECRET ?? secretFile(dataDir, 'internal-secret'));
+/** the hub's own secret (IRHUB_SECRET, shared by replicas; else a file of the data directory): what secrets stored in the database are sealed under */
+export function hubSecret(dataDir: string): string {
+  return process.env.IRHUB_SECRET ?? secretFile(dataDir, 'hub-secret');
 }
 
 /** signs the tokens the hub issues to users (IRHUB_JWT_SECRET, else a file of the data directory) */

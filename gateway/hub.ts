@@ -13,8 +13,9 @@ import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
 import { RegistryComposition } from './supergraph/registry-composition.ts';
 import { startGateway } from './server.ts';
-import { createAuthenticator } from './plugins/authenticate.ts';
-import { adminToken, internalSecret, userTokenSecret } from './hub-files.ts';
+import { createAuthenticator } from '../subgraphs/auth/authenticate.ts';
+import { adminToken, hubSecret, userTokenSecret } from './hub-files.ts';
+import { createSealer } from '../subgraphs/storage/sealed-text.ts';
 import { createUserTokens, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
 import { findUsers } from '../subgraphs/accounts/user-store.ts';
 
@@ -52,7 +53,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const secret = internalSecret(dataDir);
+  const sealer = createSealer(hubSecret(dataDir), 'source configs and connector credentials');
   const token = adminToken(dataDir);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -71,7 +72,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     log(userTokens.describe);
 
-    const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true });
+    const authenticate = createAuthenticator(token, (bearer) => userTokens.verify(bearer));
+    const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true, sealer });
     closers.push(() => registry.close());
 
     const demoToHarvest: string[] = [];
@@ -84,7 +86,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       for (const source of demo.sources) {
         if (stored.has(source.id)) {
           // the demo REST API listens on a new port each start
-          await db('sources').where({ id: source.id }).update({ config: JSON.stringify(source.config), updated_at: db.fn.now() });
+          await registry.store.updateConfig(source.id, source.config as Record<string, unknown>);
         } else {
           await registry.add({ id: source.id, kind: source.kind, config: source.config as Record<string, unknown>, displayName: source.displayName });
           demoToHarvest.push(source.id);
@@ -111,7 +113,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }, { db, dataDir, log });
     const hubSubgraphs: RunningSubgraph[] = [];
     for (const module of HUB_SUBGRAPH_MODULES) {
-      const running = await module.start({ db, secret, dataDir, registry, owners, supergraph: () => composition.state, userTokens, log });
+      const running = await module.start({ db, authenticate, dataDir, registry, owners, supergraph: () => composition.state, userTokens, log });
       closers.push(() => running.close());
       hubSubgraphs.push(running);
     }
@@ -121,8 +123,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port,
       host: options.host,
       composition,
-      authenticate: createAuthenticator(token, (bearer) => userTokens.verify(bearer)),
-      secret,
+      authenticate,
+      sourceCredential: (sourceId) => registry.connectorEndpoint(sourceId)?.credential ?? null,
       hubSubgraphNames: ['catalog', ...HUB_SUBGRAPH_MODULES.map((m) => m.name)],
       sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
       hubTimeoutMs: 30_000,

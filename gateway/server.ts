@@ -1,20 +1,25 @@
 /**
  * The gateway: Apollo Server over @apollo/gateway, fed by the registry composition strategy.
- * It authenticates the caller once and forwards the claims, signed, to every subgraph.
+ * It authenticates the caller (a bad token is a 401 before any planning) and passes the
+ * caller's own Authorization header to the hub's subgraphs, which verify it again, and to
+ * nothing else: a connector gets no identity, only the hub's signature made with its source's
+ * secret.
  */
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
-import { CLAIMS_HEADER, signHubClaims, type HubClaims } from '../subgraphs/auth/hub-claims.ts';
-import type { Authenticator } from './plugins/authenticate.ts';
+import type { HubClaims } from '../subgraphs/auth/hub-claims.ts';
+import type { Authenticator } from '../subgraphs/auth/authenticate.ts';
+import { signedInit } from '../connectors/sdk/hub-credential.ts';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { fetcherWithTimeout } from './plugins/subgraph-timeout.ts';
 import type { RegistryComposition } from './supergraph/registry-composition.ts';
 
 export interface GatewayContext extends BaseContext {
   claims: HubClaims | null;
-  /** the claims as the signed header subgraphs trust, made once per request */
-  claimsToken: string;
+  /** the caller's Authorization header, for the hub's subgraphs only */
+  authorization?: string;
 }
 
 export interface GatewayOptions {
@@ -22,7 +27,8 @@ export interface GatewayOptions {
   host?: string;
   composition: RegistryComposition;
   authenticate: Authenticator;
-  secret: Uint8Array;
+  /** the secret of a source's connector, which every fetch to it is signed with */
+  sourceCredential: (sourceId: string) => string | null;
   /** names of the hub's own subgraphs (everything else is a source) */
   hubSubgraphNames: readonly string[];
   sourceTimeoutMs: number;
@@ -30,8 +36,12 @@ export interface GatewayOptions {
 }
 
 class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(options: ConstructorParameters<typeof RemoteGraphQLDataSource>[0], private readonly isHubSubgraph: boolean) {
+    super(options);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if ('claimsToken' in context) request.http?.headers.set(CLAIMS_HEADER, context.claimsToken);
+    if (this.isHubSubgraph && 'authorization' in context && context.authorization) request.http?.headers.set('authorization', context.authorization);
   }
 
   /** A subgraph that refuses a request (a variable its scalar rejects) says why; pass that on, not "400: Bad Request". */
@@ -44,15 +54,23 @@ class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/** Each fetch to a connector signed over its exact body, with the source's current secret. */
+function signedFetcher(sourceId: string, inner: Fetcher, credential: (sourceId: string) => string | null): Fetcher {
+  const signed = (url: string, init?: RequestInit) => {
+    const secret = credential(sourceId);
+    if (!secret) throw new GraphQLError(`source ${sourceId}: the hub holds no credential for its connector`, { extensions: { code: 'SOURCE_UNAVAILABLE', sourceId } });
+    return (inner as unknown as (url: string, init?: RequestInit) => Promise<Response>)(url, signedInit(secret, url, init));
+  };
+  return signed as unknown as Fetcher;
+}
+
 export async function startGateway(options: GatewayOptions) {
   const gateway = new ApolloGateway({
     supergraphSdl: options.composition,
     buildService: ({ name, url }) => {
       const isSource = !options.hubSubgraphNames.includes(name);
-      return new HubDataSource({
-        url,
-        fetcher: fetcherWithTimeout({ name, isSource, timeoutMs: isSource ? options.sourceTimeoutMs : options.hubTimeoutMs }),
-      });
+      const timed = fetcherWithTimeout({ name, isSource, timeoutMs: isSource ? options.sourceTimeoutMs : options.hubTimeoutMs });
+      return new HubDataSource({ url, fetcher: isSource ? signedFetcher(name, timed, options.sourceCredential) : timed }, !isSource);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -77,7 +95,7 @@ export async function startGateway(options: GatewayOptions) {
         if (error instanceof GraphQLError) throw error;
         throw new GraphQLError('bearer token is not valid', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return { claims, claimsToken: await signHubClaims(claims, options.secret) };
+      return { claims, authorization };
     },
     routes: {
       '/health': async () => ({ ok: true, sources: options.composition.state.sourceIds, composedAt: options.composition.state.composedAt }),

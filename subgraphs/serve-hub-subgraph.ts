@@ -1,7 +1,8 @@
 /**
  * How every hub subgraph (registry, booking, procurement, oversight…) is served: its SDL and
- * resolvers as a federation subgraph on a free port, with the caller's claims, as vouched for
- * by the gateway, in the context.
+ * resolvers as a federation subgraph on a free port, with the caller's claims in the context.
+ * Each subgraph verifies the caller's own bearer token itself (the gateway passes the header to
+ * hub subgraphs only), so it trusts no header a connector could have seen.
  */
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type BaseContext } from '@apollo/server';
@@ -10,7 +11,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse } from 'graphql';
 import type { Knex } from 'knex';
 import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
-import { CLAIMS_HEADER, readHubClaims, type HubClaims } from './auth/hub-claims.ts';
+import type { HubClaims } from './auth/hub-claims.ts';
+import type { Authenticator } from './auth/authenticate.ts';
 import type { SourceRegistry } from './registry/source-registry.ts';
 import type { SupergraphState } from './registry/registry-subgraph.ts';
 import type { UserTokens } from './auth/user-tokens.ts';
@@ -23,7 +25,8 @@ export interface HubContext extends BaseContext {
 /** What a hub subgraph may use of the hub it runs in. */
 export interface HubServices {
   db: Knex;
-  secret: Uint8Array;
+  /** who the caller of a request is, from its Authorization header */
+  authenticate: Authenticator;
   dataDir: string;
   registry: SourceRegistry;
   /** owners' calendars and booking write-back, through their connectors */
@@ -51,7 +54,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
-  secret: Uint8Array;
+  authenticate: Authenticator;
   /** adds per-request state (loaders) to the claims */
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
@@ -61,7 +64,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   const http = await serveGraphqlHttp<TContext>({
     apollo,
     context: async (request) => {
-      const claims = await readHubClaims(request.headers[CLAIMS_HEADER], options.secret);
+      const claims = await options.authenticate(request.headers.authorization);
       return options.context ? options.context(claims) : ({ claims } as TContext);
     },
   });

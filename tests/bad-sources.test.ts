@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
-import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub } from './support/test-hub.ts';
+import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub, REMOTE_CREDENTIAL } from './support/test-hub.ts';
 import { createAssetDatabase, jsonCatalogueConfig, startJsonCatalogue, writeSheet, type JsonCatalogue } from './support/source-fixtures.ts';
 
 const HARVEST = `mutation ($id: ID!, $full: Boolean) { harvestSource(id: $id, full: $full) { status mode imported rejected deleted error rejectedRows { ref field reason } } }`;
@@ -108,6 +108,7 @@ describe.each(DATABASE_TARGETS)('bad sources ($name)', (target) => {
     const file = writeSheet(hub.dataDir, 'breaking.csv', [['B-1', '拉曼光谱仪', '', 'LabRAM HR Evolution', 'Horiba', '分析仪器', '120', '2020-01-01', '某大学', '高等院校', '南山区', '对外开放', '闲置', '100']]);
     // its owner redefines a shared hub type in an incompatible way
     breaking = await serveConnector({
+      credential: REMOTE_CREDENTIAL,
       sourceId: 'breaking',
       adapter: createSpreadsheetAdapter('breaking', { file }),
       extraTypeDefs: 'type Institution @key(fields: "id") { id: ID! name: Int }',

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_TARGETS, ADD_SOURCE, addSourceInput, startTestHub, type TestHub } from './support/test-hub.ts';
+import { DATABASE_TARGETS, ADD_SOURCE, addSourceInput, startTestHub, type TestHub, REMOTE_CREDENTIAL } from './support/test-hub.ts';
 import { SHEET_HEADER } from './support/source-fixtures.ts';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
@@ -80,7 +80,7 @@ describe.each(DATABASE_TARGETS)('booking ($name)', (target) => {
     hub = await startTestHub(target);
     const file = path.join(hub.dataDir, 'owner.csv');
     writeFileSync(file, `\uFEFF${[[...SHEET_HEADER, '对内收费（元/小时）'], ...ROWS].map((r) => r.join(',')).join('\r\n')}\r\n`);
-    connector = await serveConnector({ sourceId: 'owner', adapter: owner.adapter(createSpreadsheetAdapter('owner', { file })) });
+    connector = await serveConnector({ sourceId: 'owner', credential: REMOTE_CREDENTIAL, adapter: owner.adapter(createSpreadsheetAdapter('owner', { file })) });
     expect((await hub.gql(ADD_SOURCE, addSourceInput('owner', 'REMOTE', { url: connector.url }))).errors).toBeUndefined();
     const users: Array<[string, string, string, string]> = [
       ['zhang', 'USER', SUSTECH, '南方科技大学'], ['chen', 'INSTITUTION_STAFF', SZU, '深圳大学'], ['szu.user', 'USER', SZU, '深圳大学'],

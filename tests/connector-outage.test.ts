@@ -8,7 +8,7 @@ import path from 'node:path';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import type { ConnectorAdapter } from '../connectors/sdk/contract.ts';
-import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub } from './support/test-hub.ts';
+import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub, REMOTE_CREDENTIAL } from './support/test-hub.ts';
 
 const HEADER = '仪器编号,仪器名称,规格型号,生产厂商,分类,所属单位,单位类型,所在区,共享方式,运行状态';
 
@@ -47,7 +47,7 @@ describe.each(DATABASE_TARGETS)('connector outage ($name)', (target) => {
     const added = await hub.gql(ADD_SOURCE, addSourceInput('fast', 'SPREADSHEET', { file: fast }));
     expect(added.errors).toBeUndefined();
     // an institution running its own connector, whose system is sometimes slow
-    slowConnector = await serveConnector({ sourceId: 'slow', adapter: slowed(createSpreadsheetAdapter('slow', { file: slow }), delay) });
+    slowConnector = await serveConnector({ sourceId: 'slow', credential: REMOTE_CREDENTIAL, adapter: slowed(createSpreadsheetAdapter('slow', { file: slow }), delay) });
     const remote = await hub.gql(ADD_SOURCE, addSourceInput('slow', 'REMOTE', { url: slowConnector.url }));
     expect(remote.errors).toBeUndefined();
   });

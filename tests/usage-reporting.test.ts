@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import type { ConnectorAdapter, UsageRecord } from '../connectors/sdk/contract.ts';
-import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub } from './support/test-hub.ts';
+import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub, REMOTE_CREDENTIAL } from './support/test-hub.ts';
 import { writeSheet } from './support/source-fixtures.ts';
 import { at, lastMonthWednesday, userToken } from './support/oversight-fixtures.ts';
 
@@ -58,8 +58,8 @@ describe.each(DATABASE_TARGETS)('usage reporting ($name)', (target) => {
     // an institution's own connector whose interlock logs sessions, and one whose system logs none
     const meteredSheet = writeSheet(hub.dataDir, 'metered.csv', [['M-1', '透射电镜', '', 'JEM-2100F', 'JEOL', '分析仪器', '650', '2018-06-01', '南方科技大学', '高等院校', '南山区', '对外开放', '在用', '1200']]);
     const adapter: ConnectorAdapter = { ...createSpreadsheetAdapter('metered', { file: meteredSheet }), listUsage: async () => meterLog };
-    metered = await serveConnector({ sourceId: 'metered', adapter });
-    silent = await serveConnector({ sourceId: 'silent', adapter: createSpreadsheetAdapter('silent', { file: writeSheet(hub.dataDir, 'silent.csv', [['S-1', '原子力显微镜', '', 'Dimension Icon', 'Bruker', '分析仪器', '200', '2019-01-01', '深圳大学', '高等院校', '南山区', '对外开放', '在用', '500']]) }) });
+    metered = await serveConnector({ sourceId: 'metered', credential: REMOTE_CREDENTIAL, adapter });
+    silent = await serveConnector({ sourceId: 'silent', credential: REMOTE_CREDENTIAL, adapter: createSpreadsheetAdapter('silent', { file: writeSheet(hub.dataDir, 'silent.csv', [['S-1', '原子力显微镜', '', 'Dimension Icon', 'Bruker', '分析仪器', '200', '2019-01-01', '深圳大学', '高等院校', '南山区', '对外开放', '在用', '500']]) }) });
     for (const [id, served] of [['metered', metered], ['silent', silent]] as const) {
       const added = await hub.gql(ADD_SOURCE, addSourceInput(id, 'REMOTE', { url: served.url }));
       expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();

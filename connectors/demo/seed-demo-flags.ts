@@ -3,7 +3,6 @@
  * once, so the centre's list, the statistics and the report show flagged instruments at once.
  */
 import type { Knex } from 'knex';
-import { connectorClient } from '../sdk/connector-client.ts';
 import { localIdOf, sourceIdOf } from '../sdk/source-id.ts';
 import type { SourceRegistry } from '../../subgraphs/registry/source-registry.ts';
 import { fakeBusyRulesFromEnv, flagFakeBusy } from '../../subgraphs/oversight/jobs/flag-fake-busy.ts';
@@ -14,9 +13,7 @@ export async function seedDemoFlags(db: Knex, registry: SourceRegistry, now: Dat
     rules: fakeBusyRulesFromEnv(),
     calendar: (instrumentId, from, to) => {
       const sourceId = sourceIdOf(instrumentId) ?? '';
-      const url = registry.connectorUrl(sourceId);
-      if (!url) throw new Error(`source ${sourceId}: connector is not running`);
-      return connectorClient(sourceId, url, 10_000).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
+      return registry.connectorClient(sourceId, 10_000).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
     },
   });
   return `demo: fake-busy check of ${summary.instruments.toLocaleString('en-US')} instruments over ${summary.quietDays} days: ${summary.raised} flagged`;

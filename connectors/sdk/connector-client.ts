@@ -1,8 +1,18 @@
 /**
  * The hub's side of a connector's plain endpoints: the owner's calendar, booking write-back
- * and usage. Errors name the source and what the connector said.
+ * and usage, each call signed with the source's secret. Errors name the source and what the
+ * connector said.
  */
 import type { BusyInterval } from './contract.ts';
+import { signedInit } from './hub-credential.ts';
+
+/** where a source's connector listens, and the secret the hub signs its calls to it with */
+export interface ConnectorEndpoint {
+  sourceId: string;
+  /** base URL: the subgraph is at `${url}/graphql`, the plain routes beside it */
+  url: string;
+  credential: string;
+}
 
 export interface ConnectorClient {
   calendar(localId: string, from: Date, to: Date): Promise<BusyInterval[]>;
@@ -21,11 +31,13 @@ export class ConnectorCallError extends Error {
   }
 }
 
-export function connectorClient(sourceId: string, baseUrl: string, timeoutMs = 5000): ConnectorClient {
+export function connectorClient(endpoint: ConnectorEndpoint, timeoutMs = 5000): ConnectorClient {
+  const { sourceId } = endpoint;
   async function call<T>(path: string, init?: RequestInit): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const url = new URL(path, endpoint.url);
+      response = await fetch(url, { ...signedInit(endpoint.credential, url, init), signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new ConnectorCallError(`source ${sourceId}: connector unreachable (${error instanceof Error ? error.message : String(error)})`, null);
     }

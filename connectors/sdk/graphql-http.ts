@@ -21,7 +21,8 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
   host?: string;
   /** the Apollo instance serving /graphql; `setApollo` swaps it later */
   apollo: ApolloServer<TContext>;
-  context: (request: http.IncomingMessage) => Promise<TContext>;
+  /** `body` is the request's body as received, for a context that checks a signature over it */
+  context: (request: http.IncomingMessage, body: string) => Promise<TContext>;
   routes?: Record<string, JsonRoute>;
   /** largest accepted request body, bytes */
   maxBodyBytes?: number;
@@ -34,7 +35,7 @@ export interface GraphqlHttpServer<TContext extends BaseContext> {
   close(): Promise<void>;
 }
 
-function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
+export function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -52,9 +53,8 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
   });
 }
 
-/** A JSON request body for the plain routes, at most 64 KiB. */
-export async function readJsonBody(request: http.IncomingMessage): Promise<unknown> {
-  const text = await readBody(request, 64 * 1024);
+/** A request body as JSON; anything else is the caller's error (400). */
+export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -97,18 +97,15 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown;
+    let text = '';
     if (request.method === 'POST') {
-      const text = await readBody(request, maxBody);
-      try {
-        body = text === '' ? {} : JSON.parse(text);
-      } catch {
-        throw new HttpError(400, 'request body is not valid JSON');
-      }
+      text = await readBody(request, maxBody);
+      body = text === '' ? {} : parseJsonBody(text);
     }
     const current = apollo;
     const result = await current.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request),
+      context: () => options.context(request, text),
     });
     for (const [key, value] of result.headers) response.setHeader(key, value);
     response.statusCode = result.status ?? 200;

@@ -4,6 +4,7 @@
  * the owner's system, batched per request, and a JSON harvest endpoint the hub pages through.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -14,7 +15,8 @@ import { nextFreeSlot } from '../../schema/opening-hours.ts';
 import { dateTimeScalar } from '../../schema/scalars.ts';
 import type { BusyInterval, ConnectorAdapter, LiveStatusRecord } from './contract.ts';
 import { normalizeRecord, type CanonicalInstrument, type FieldProblem, type NormalizeDefaults } from './canonical.ts';
-import { serveGraphqlHttp, readJsonBody, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
+import { serveGraphqlHttp, readBody, parseJsonBody, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
+import { createCredentialVerifier, SIGNATURE_HEADER } from './hub-credential.ts';
 import { instrumentTypeName, localIdOf } from './source-id.ts';
 
 const LIVE_STATUS_SDL = readFileSync(new URL('../../schema/live-status.graphql', import.meta.url), 'utf8');
@@ -36,6 +38,12 @@ export interface HarvestPage {
 export interface ServeConnectorOptions {
   sourceId: string;
   adapter: ConnectorAdapter;
+  /**
+   * the source's secret, which the hub signs every call with (the hub generates it when the
+   * source is added; `npx irhub sources rotate <id>` makes a new one); a function is read on
+   * every request, so a hosted connector follows a rotation at once
+   */
+  credential: string | (() => string);
   defaults?: NormalizeDefaults;
   port?: number;
   host?: string;
@@ -98,7 +106,20 @@ function sourceError(sourceId: string, error: unknown): GraphQLError {
 }
 
 export async function serveConnector(options: ServeConnectorOptions): Promise<ServedConnector> {
-  const { sourceId, adapter } = options;
+  const { sourceId, adapter, credential } = options;
+  if (typeof credential === 'string' && credential.length < 16) throw new Error(`source ${sourceId}: the hub's credential must be the secret the hub gave for this source (at least 16 characters)`);
+  const verify = createCredentialVerifier(typeof credential === 'string' ? () => credential : credential);
+  /** nothing but the hub, signing with this source's current secret, gets an answer */
+  const refuseUnlessHub = (request: IncomingMessage, body: string): string | null => {
+    const check = verify({ method: request.method ?? 'GET', target: request.url ?? '/', header: request.headers[SIGNATURE_HEADER], body });
+    return check.ok ? null : `source ${sourceId}: ${check.reason}`;
+  };
+  const fromHub = (route: (url: URL, request: IncomingMessage, body: string) => Promise<unknown>) => async (url: URL, request: IncomingMessage) => {
+    const body = request.method === 'POST' ? await readBody(request, 64 * 1024) : '';
+    const refusal = refuseUnlessHub(request, body);
+    if (refusal) throw new HttpError(401, refusal);
+    return route(url, request, body);
+  };
   const typeName = instrumentTypeName(sourceId);
   const typeDefs = connectorTypeDefs(sourceId, options.extraTypeDefs);
 
@@ -141,7 +162,12 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
   const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
 
-  const newContext = async (): Promise<ConnectorContext> => ({
+  const newContext = async (request: IncomingMessage, body: string): Promise<ConnectorContext> => {
+    const refusal = refuseUnlessHub(request, body);
+    if (refusal) throw new GraphQLError(refusal, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    return newLoaders();
+  };
+  const newLoaders = (): ConnectorContext => ({
     live: new DataLoader(async (ids: readonly string[]) => {
       const statuses = await adapter.liveStatus(ids);
       const observedAt = new Date();
@@ -160,42 +186,43 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
     apollo,
     context: newContext,
     routes: {
-      '/health': async () => ({ ok: true, sourceId, typeName, writesBookings: Boolean(adapter.placeBooking) }),
-      '/calendar': async (url) => {
+      // for the institution's own monitoring: says the process is up and nothing else
+      '/health': async () => ({ ok: true }),
+      '/calendar': fromHub(async (url) => {
         const localId = url.searchParams.get('localId');
         const from = new Date(url.searchParams.get('from') ?? '');
         const to = new Date(url.searchParams.get('to') ?? '');
         if (!localId || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) throw new HttpError(400, 'calendar needs localId, from and to (ISO instants, from < to)');
         const busy = await adapter.calendar(localId, from, to);
         return { busy: busy.map((b) => ({ from: b.from.toISOString(), to: b.to.toISOString() })) };
-      },
-      '/bookings/place': async (_url, request) => {
+      }),
+      '/bookings/place': fromHub(async (_url, _request, text) => {
         if (!adapter.placeBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no bookings`);
-        const body = await readJsonBody(request) as { bookingId?: string; localId?: string; from?: string; to?: string; holder?: string; purpose?: string };
+        const body = parseJsonBody(text) as { bookingId?: string; localId?: string; from?: string; to?: string; holder?: string; purpose?: string };
         if (!body.bookingId || !body.localId || !body.from || !body.to) throw new HttpError(400, 'a booking needs bookingId, localId, from and to');
         return adapter.placeBooking({ bookingId: body.bookingId, localId: body.localId, from: new Date(body.from), to: new Date(body.to), holder: body.holder ?? '', purpose: body.purpose ?? '' });
-      },
-      '/bookings/cancel': async (_url, request) => {
+      }),
+      '/bookings/cancel': fromHub(async (_url, _request, text) => {
         if (!adapter.cancelBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no cancellations`);
-        const body = await readJsonBody(request) as { externalRef?: string };
+        const body = parseJsonBody(text) as { externalRef?: string };
         if (!body.externalRef) throw new HttpError(400, 'a cancellation needs externalRef');
         await adapter.cancelBooking(body.externalRef);
         return { cancelled: true };
-      },
-      '/usage': async (url) => {
+      }),
+      '/usage': fromHub(async (url) => {
         if (!adapter.listUsage) throw new HttpError(501, `source ${sourceId}: the owner's system reports no usage`);
         const since = url.searchParams.get('since') ? new Date(url.searchParams.get('since')!) : undefined;
         if (since && Number.isNaN(since.getTime())) throw new HttpError(400, `since is not a timestamp: ${url.searchParams.get('since')}`);
         const iso = (d: unknown) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : String(d));
         return { sessions: (await adapter.listUsage(since)).map((u) => ({ ...u, startedAt: iso(u.startedAt), endedAt: iso(u.endedAt) })) };
-      },
-      '/harvest': async (url) => {
+      }),
+      '/harvest': fromHub(async (url) => {
         const sinceText = url.searchParams.get('since');
         const since = sinceText ? new Date(sinceText) : undefined;
         if (since && Number.isNaN(since.getTime())) throw new HttpError(400, `since is not a timestamp: ${sinceText}`);
         const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, MAX_HARVEST_PAGE);
         return readHarvestPage(sourceId, adapter, options.defaults, { since, cursor: url.searchParams.get('cursor') ?? undefined, limit });
-      },
+      }),
     },
   });
 

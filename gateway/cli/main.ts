@@ -8,9 +8,11 @@ import { CliError, connectHub } from './hub-client.ts';
 
 const USAGE = `usage: irhub <command>
   start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
-  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml>
+  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml> [--credential-file <file>]
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
+  sources rotate <id> [--credential-file <file>]
+                                           a new secret for the source's connector (a remote one's goes to the file)
   supergraph                               print the served supergraph SDL
   users add <userId> --institution <institutionId> [--role USER|INSTITUTION_STAFF|REVIEWER|ADMIN]
   users list [--institution <institutionId>]

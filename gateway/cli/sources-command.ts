@@ -1,5 +1,5 @@
 /** `irhub sources add|list|harvest|remove`: the registry, from the command line. */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -52,7 +52,7 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
     case 'add': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: {
         kind: { type: 'string' }, config: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' },
-        schedule: { type: 'string' }, 'no-harvest': { type: 'boolean' },
+        schedule: { type: 'string' }, 'no-harvest': { type: 'boolean' }, 'credential-file': { type: 'string' },
       } });
       const id = positionals[0];
       if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json> | --file <path.csv|xlsx>');
@@ -72,9 +72,14 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
         throw new CliError('sources add needs --config <file.json> or --file <path.csv|xlsx>');
       }
       if (!kind) throw new CliError('sources add needs --kind sql|rest|spreadsheet|remote');
+      let credential: string | undefined;
+      if (values['credential-file']) {
+        if (!existsSync(values['credential-file'])) throw new CliError(`--credential-file ${values['credential-file']}: no such file`);
+        credential = readFileSync(values['credential-file'], 'utf8').trim();
+      }
       const data = await hub.request<{ addSource: { source: SourceView; harvest: RunView | null } }>(
         `mutation ($input: AddSourceInput!) { addSource(input: $input) { source { ${SOURCE_FIELDS} } harvest { ${RUN_FIELDS} } } }`,
-        { input: { id, kind: kind.toUpperCase(), config: JSON.stringify(config), displayName: values.name, schedule: values.schedule, harvest: !values['no-harvest'] } },
+        { input: { id, kind: kind.toUpperCase(), config: JSON.stringify(config), displayName: values.name, schedule: values.schedule, harvest: !values['no-harvest'], credential } },
       );
       const { source, harvest } = data.addSource;
       out(`source ${source.id} registered (${source.kind.toLowerCase()}, type ${source.typeName})${source.compositionError ? `, but left out of the supergraph: ${source.compositionError}` : ''}`);
@@ -108,7 +113,25 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
       out(`source ${id} removed`);
       return 0;
     }
+    case 'rotate': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'credential-file': { type: 'string' } } });
+      const id = positionals[0];
+      if (!id) throw new CliError('usage: irhub sources rotate <id> [--credential-file <file>]');
+      const data = await hub.request<{ rotateSourceCredential: { source: { kind: string }; credential: string | null } }>(
+        'mutation ($id: ID!) { rotateSourceCredential(id: $id) { source { kind } credential } }', { id });
+      const { credential } = data.rotateSourceCredential;
+      if (credential === null) {
+        out(`source ${id}: connector credential rotated; the hub's connector uses the new one already, the old one is refused`);
+        return 0;
+      }
+      // a secret is never printed: it goes to a file only its owner can read
+      const file = path.resolve(values['credential-file'] ?? `${id}.connector-secret`);
+      writeFileSync(file, `${credential}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      out(`source ${id}: connector credential rotated; the new secret is in ${file} — restart the connector with it (serveConnector({ credential })); until then the hub's calls to it are refused`);
+      return 0;
+    }
     default:
-      throw new CliError('usage: irhub sources add|list|harvest|remove …');
+      throw new CliError('usage: irhub sources add|list|harvest|remove|rotate …');
   }
 }

@@ -38,7 +38,7 @@ function startAccountsSubgraph(services: HubServices) {
       },
     },
   };
-  return serveHubSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers, secret: services.secret });
+  return serveHubSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers, authenticate: services.authenticate });
 }
 
 export const accountsSubgraph: HubSubgraphModule = { name: 'accounts', start: startAccountsSubgraph };

@@ -177,7 +177,7 @@ function startBookingSubgraph(services: HubServices) {
     name: 'booking',
     typeDefs: BOOKING_SDL,
     resolvers,
-    secret: services.secret,
+    authenticate: services.authenticate,
     context: (claims) => ({
       claims,
       events: new DataLoader(async (ids: readonly string[]) => { const found = await eventsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }),

@@ -5,7 +5,7 @@
  * report through the API. A connector without `listUsage` answers 501 and is skipped.
  */
 import type { Knex } from 'knex';
-import { connectorClient } from '../../connectors/sdk/connector-client.ts';
+import { connectorClient, type ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { recordUsage, type ReportedSession, type UsageReport } from './usage-intake.ts';
 
@@ -21,11 +21,11 @@ export interface PullResult extends UsageReport {
 /** a pull may read a year of sessions from the owner's system */
 const PULL_TIMEOUT_MS = 30_000;
 
-export async function pullConnectorUsage(db: Knex, sourceId: string, connectorUrl: string | null, now: Date): Promise<PullResult> {
-  if (!connectorUrl) throw new Error(`source ${sourceId}: connector is not running`);
+export async function pullConnectorUsage(db: Knex, sourceId: string, connector: ConnectorEndpoint | null, now: Date): Promise<PullResult> {
+  if (!connector) throw new Error(`source ${sourceId}: connector is not running`);
   const mark = await db('usage_pulls').where({ source_id: sourceId }).first() as { pulled_until: Date } | undefined;
   const since = mark ? new Date(new Date(mark.pulled_until).getTime() - PULL_OVERLAP_MS) : null;
-  const wire = await connectorClient(sourceId, connectorUrl, PULL_TIMEOUT_MS).usage(since);
+  const wire = await connectorClient(connector, PULL_TIMEOUT_MS).usage(since);
   if (wire === null) return { sourceId, supported: false, accepted: 0, duplicates: 0, rejected: 0, items: [] };
   const sessions: ReportedSession[] = wire.map((w) => ({
     instrumentId: instrumentId(sourceId, String(w.localId ?? '')),

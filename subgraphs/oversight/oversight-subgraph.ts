@@ -11,7 +11,6 @@ import { GraphQLError } from 'graphql';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
-import { connectorClient } from '../../connectors/sdk/connector-client.ts';
 import { localIdOf, sourceIdOf } from '../../connectors/sdk/source-id.ts';
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { inventoryDefinitions } from '../../schema/sdl-definitions.ts';
@@ -122,15 +121,13 @@ function startOversightSubgraph(services: HubServices) {
 
   const ownerCalendar = (instrumentId: string, from: Date, to: Date) => {
     const sourceId = sourceIdOf(instrumentId) ?? '';
-    const url = registry.connectorUrl(sourceId);
-    if (!url) throw new Error(`source ${sourceId}: connector is not running`);
-    return connectorClient(sourceId, url, 10_000).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
+    return registry.connectorClient(sourceId, 10_000).calendar(localIdOf(sourceId, instrumentId) ?? '', from, to);
   };
   const pullAllUsage = async (now: Date): Promise<string[]> => {
     const lines: string[] = [];
     for (const source of await registry.store.list()) {
       try {
-        const pulled = await pullConnectorUsage(db, source.id, registry.connectorUrl(source.id), now);
+        const pulled = await pullConnectorUsage(db, source.id, registry.connectorEndpoint(source.id), now);
         if (pulled.supported) lines.push(`source ${source.id}: ${pulled.accepted} sessions recorded, ${pulled.duplicates} duplicates, ${pulled.rejected} rejected`);
       } catch (error) {
         lines.push(`source ${source.id}: usage not pulled (${error instanceof Error ? error.message : String(error)})`);
@@ -304,7 +301,7 @@ function startOversightSubgraph(services: HubServices) {
         requireRole(context.claims, ['ADMIN'], 'pulling usage from a connector');
         if (!(await registry.store.get(args.sourceId))) throw new GraphQLError(`sourceId: no source ${args.sourceId}`, { extensions: { code: 'NOT_FOUND', field: 'sourceId' } });
         try {
-          const { sourceId, supported, ...report } = await pullConnectorUsage(db, args.sourceId, registry.connectorUrl(args.sourceId), new Date());
+          const { sourceId, supported, ...report } = await pullConnectorUsage(db, args.sourceId, registry.connectorEndpoint(args.sourceId), new Date());
           return { sourceId, supported, report };
         } catch (error) {
           throw new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: 'SOURCE_UNAVAILABLE', sourceId: args.sourceId } });
@@ -369,7 +366,7 @@ function startOversightSubgraph(services: HubServices) {
     };
   };
 
-  return serveHubSubgraph<OversightContext>({ name: 'oversight', typeDefs: OVERSIGHT_SDL, resolvers, secret: services.secret, context }).then((served) => ({
+  return serveHubSubgraph<OversightContext>({ name: 'oversight', typeDefs: OVERSIGHT_SDL, resolvers, authenticate: services.authenticate, context }).then((served) => ({
     ...served,
     async close() {
       for (const job of jobs) job.stop();

@@ -141,7 +141,7 @@ function startProcurementSubgraph(services: HubServices) {
     name: 'procurement',
     typeDefs: PROCUREMENT_SDL,
     resolvers,
-    secret: services.secret,
+    authenticate: services.authenticate,
     context: (claims) => ({ claims, decisions: new DataLoader(async (ids: readonly string[]) => { const found = await decisionsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }) }),
   });
 }

@@ -6,6 +6,8 @@
 import type { Knex } from 'knex';
 import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type FieldProblem } from '../../connectors/sdk/canonical.ts';
 import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
+import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
+import { signedInit } from '../../connectors/sdk/hub-credential.ts';
 import { writeIndex } from './index-writer.ts';
 import type { HarvestRunRow } from './source-store.ts';
 import { flushGinPendingLists } from '../catalog/search/gin-pending-lists.ts';
@@ -17,9 +19,8 @@ const PROGRESS_EVERY_MS = 2000;
 const REANALYZE_AFTER_ROWS = 5000;
 
 export interface HarvestRequest {
-  sourceId: string;
-  /** base URL of the connector: `${url}/harvest` is paged */
-  connectorUrl: string;
+  /** the source's connector: `${url}/harvest` is paged */
+  connector: ConnectorEndpoint;
   /** incremental from this instant, when the connector supports it */
   since: Date | null;
   log: (line: string) => void;
@@ -28,15 +29,15 @@ export interface HarvestRequest {
 class HarvestFailure extends Error {}
 
 async function fetchPage(request: HarvestRequest, cursor: string | null): Promise<HarvestPage> {
-  const url = new URL('/harvest', request.connectorUrl);
+  const url = new URL('/harvest', request.connector.url);
   url.searchParams.set('limit', String(PAGE_SIZE));
   if (cursor) url.searchParams.set('cursor', cursor);
   if (request.since) url.searchParams.set('since', request.since.toISOString());
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
+    response = await fetch(url, { ...signedInit(request.connector.credential, url), signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
   } catch (error) {
-    throw new HarvestFailure(`connector at ${request.connectorUrl} did not answer: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HarvestFailure(`connector at ${request.connector.url} did not answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const text = await response.text();
   let body: unknown;
@@ -59,9 +60,10 @@ function rate(count: number, ms: number): string {
 }
 
 export async function runHarvest(db: Knex, request: HarvestRequest): Promise<HarvestRunRow> {
+  const { sourceId } = request.connector;
   const startedAt = new Date();
   const mode = request.since ? 'INCREMENTAL' : 'FULL';
-  const [run] = await db('harvest_runs').insert({ source_id: request.sourceId, mode, status: 'RUNNING', started_at: startedAt }).returning('*') as HarvestRunRow[];
+  const [run] = await db('harvest_runs').insert({ source_id: sourceId, mode, status: 'RUNNING', started_at: startedAt }).returning('*') as HarvestRunRow[];
 
   const accepted = new Map<string, CanonicalInstrument>();
   const rejected: FieldProblem[] = [];
@@ -91,7 +93,7 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         const total = page.totalEstimate ? ` of ${page.totalEstimate.toLocaleString('en-US')}` : '';
-        request.log(`harvest ${request.sourceId}: read ${seen.toLocaleString('en-US')}${total} records (${rate(seen, Date.now() - startedAt.getTime())})`);
+        request.log(`harvest ${sourceId}: read ${seen.toLocaleString('en-US')}${total} records (${rate(seen, Date.now() - startedAt.getTime())})`);
       }
       if (!page.nextCursor) break;
       if (page.nextCursor === cursor) throw new HarvestFailure(`connector returned the same cursor twice (${cursor}); paging would never end`);
@@ -99,7 +101,7 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
     }
     const effectiveMode = incremental ? 'INCREMENTAL' : 'FULL';
     if (effectiveMode === 'FULL' && accepted.size === 0) {
-      const [{ count }] = await db('instruments').where('source_id', request.sourceId).count<{ count: string }[]>({ count: '*' });
+      const [{ count }] = await db('instruments').where('source_id', sourceId).count<{ count: string }[]>({ count: '*' });
       if (Number(count) > 0) {
         throw new HarvestFailure(`returned no valid instruments (${rejected.length} rejected) while ${count} are indexed; the index is kept (remove the source to empty it)`);
       }
@@ -107,9 +109,9 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
     const keepLocalIds = rejected.flatMap((p) => (p.localId && !accepted.has(p.localId) ? [p.localId] : []));
     const result = await db.transaction(async (trx) => {
       const written = await writeIndex(trx, {
-        sourceId: request.sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
+        sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
       });
-      await trx('sources').where({ id: request.sourceId }).update({ harvested_until: startedAt });
+      await trx('sources').where({ id: sourceId }).update({ harvested_until: startedAt });
       return written;
     });
     // after a large change the planner's statistics are stale and the GIN indexes' pending lists long
@@ -123,16 +125,16 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       imported: result.imported, deleted: result.deleted, rejected: rejected.length,
       rejected_rows: JSON.stringify(rejected.slice(0, STORED_REJECTIONS)),
     }).returning('*') as HarvestRunRow[];
-    request.log(`harvest ${request.sourceId}: ${effectiveMode.toLowerCase()} run imported ${result.imported.toLocaleString('en-US')}, rejected ${rejected.length}, deleted ${result.deleted} in ${(durationMs / 1000).toFixed(1)} s (${rate(result.imported, durationMs)})`);
+    request.log(`harvest ${sourceId}: ${effectiveMode.toLowerCase()} run imported ${result.imported.toLocaleString('en-US')}, rejected ${rejected.length}, deleted ${result.deleted} in ${(durationMs / 1000).toFixed(1)} s (${rate(result.imported, durationMs)})`);
     return done;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const message = reason.startsWith(`source ${request.sourceId}`) ? reason : `source ${request.sourceId}: ${reason}`;
+    const message = reason.startsWith(`source ${sourceId}`) ? reason : `source ${sourceId}: ${reason}`;
     const [failed] = await db('harvest_runs').where({ id: run.id }).update({
       status: 'FAILED', finished_at: new Date(), duration_ms: Date.now() - startedAt.getTime(), seen,
       rejected: rejected.length, rejected_rows: JSON.stringify(rejected.slice(0, STORED_REJECTIONS)), error: message,
     }).returning('*') as HarvestRunRow[];
-    request.log(`harvest ${request.sourceId}: FAILED: ${message}`);
+    request.log(`harvest ${sourceId}: FAILED: ${message}`);
     return failed;
   }
 }

@@ -47,4 +47,17 @@ export const registryMigrations: NamedMigration[] = [
       await db.schema.dropTable('sources');
     },
   },
+  {
+    name: '2026-11-30-01-sealed-source-secrets',
+    async up(db) {
+      // configs are stored sealed (an owner's token or connection string is a secret), so as text
+      await db.raw('alter table sources alter column config type text using config::text');
+      // the secret the hub signs its calls to the source's connector with, sealed
+      await db.schema.alterTable('sources', (t) => t.text('credential'));
+    },
+    async down(db) {
+      await db.schema.alterTable('sources', (t) => t.dropColumn('credential'));
+      await db.raw('alter table sources alter column config type jsonb using config::jsonb');
+    },
+  },
 ];

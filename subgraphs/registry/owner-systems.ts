@@ -3,7 +3,7 @@
  * calendars (for availability) and booking write-back. Used by the catalog's availability
  * search and by booking, so both read the same calendars the same way.
  */
-import { connectorClient, type ConnectorClient } from '../../connectors/sdk/connector-client.ts';
+import type { ConnectorClient } from '../../connectors/sdk/connector-client.ts';
 import type { BusyInterval } from '../../connectors/sdk/contract.ts';
 import { localIdOf, sourceIdOf } from '../../connectors/sdk/source-id.ts';
 import type { SourceRegistry } from './source-registry.ts';
@@ -17,9 +17,7 @@ export interface OwnerSystems {
 export function ownerSystems(registry: SourceRegistry): OwnerSystems {
   const reach = (instrumentId: string): { client: ConnectorClient; localId: string } => {
     const sourceId = sourceIdOf(instrumentId) ?? '';
-    const url = registry.connectorUrl(sourceId);
-    if (!url) throw new Error(`source ${sourceId}: connector is not running`);
-    return { client: connectorClient(sourceId, url), localId: localIdOf(sourceId, instrumentId) ?? '' };
+    return { client: registry.connectorClient(sourceId), localId: localIdOf(sourceId, instrumentId) ?? '' };
   };
   return {
     calendar(instrumentId, from, to) {

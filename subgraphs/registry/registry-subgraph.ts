@@ -54,7 +54,7 @@ function startRegistrySubgraph(services: HubServices) {
       },
     },
     Mutation: {
-      addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean } }, context: HubContext) => {
+      addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean; credential?: string | null } }, context: HubContext) => {
         admin(context, 'adding a source');
         const { input } = args;
         await registry.add({
@@ -63,6 +63,7 @@ function startRegistrySubgraph(services: HubServices) {
           config: parseConfig(input.id, input.config),
           displayName: input.displayName,
           schedule: input.schedule,
+          credential: input.credential,
         });
         const harvest = input.harvest === false ? null : await registry.harvest(input.id, { full: true });
         const [status] = await registry.status([input.id]);
@@ -76,6 +77,13 @@ function startRegistrySubgraph(services: HubServices) {
       harvestSource: async (_root, args: { id: string; full?: boolean }, context: HubContext) => {
         admin(context, 'harvesting a source');
         return registry.harvest(args.id, { full: args.full ?? false });
+      },
+      rotateSourceCredential: async (_root, args: { id: string }, context: HubContext) => {
+        admin(context, 'rotating a source\'s credential');
+        const { source, credential } = await registry.rotateCredential(args.id);
+        const [status] = await registry.status([args.id]);
+        // the hub's own connectors already use it: it need not leave the hub
+        return { source: sourceView(status), credential: source.kind === 'remote' ? credential : null };
       },
     },
     Source: {
@@ -96,7 +104,7 @@ function startRegistrySubgraph(services: HubServices) {
       rejectedRows: (r: HarvestRunRow, args: { first: number }) => r.rejected_rows.slice(0, Math.max(0, args.first)),
     },
   };
-  return serveHubSubgraph({ name: 'registry', typeDefs: REGISTRY_SDL, resolvers, secret: services.secret });
+  return serveHubSubgraph({ name: 'registry', typeDefs: REGISTRY_SDL, resolvers, authenticate: services.authenticate });
 }
 
 export const registrySubgraph: HubSubgraphModule = { name: 'registry', start: startRegistrySubgraph };

@@ -7,6 +7,9 @@ import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
 import cron, { type ScheduledTask } from 'node-cron';
 import { checkSourceId, instrumentTypeName } from '../../connectors/sdk/source-id.ts';
+import { connectorClient, type ConnectorClient, type ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
+import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
+import type { Sealer } from '../storage/sealed-text.ts';
 import { hostConnector, type HostedConnector } from './connector-host.ts';
 import { runHarvest } from './harvest.ts';
 import { CONNECTOR_KINDS, SourceStore, type ConnectorKind, type HarvestRunRow, type SourceRow } from './source-store.ts';
@@ -36,13 +39,20 @@ export interface AddSourceInput {
   config: Record<string, unknown>;
   displayName?: string | null;
   schedule?: string | null;
+  /** a remote connector's secret, as the institution started it; the hub makes one for the kinds it hosts */
+  credential?: string | null;
 }
+
+/** at least 128 bits when written as base64 */
+const MIN_CREDENTIAL_LENGTH = 22;
 
 export interface SourceRegistryOptions {
   baseDir: string;
   log: (line: string) => void;
   /** run scheduled harvests (off in tests that drive harvests by hand) */
   schedule?: boolean;
+  /** seals configs and credentials in the `sources` table */
+  sealer: Sealer;
 }
 
 function badInput(message: string): GraphQLError {
@@ -52,6 +62,8 @@ function badInput(message: string): GraphQLError {
 export class SourceRegistry {
   readonly store: SourceStore;
   private readonly connectors = new Map<string, HostedConnector>();
+  /** each source's current secret, which its connector checks the hub's calls against */
+  private readonly credentials = new Map<string, string>();
   private readonly connectorErrors = new Map<string, string>();
   private compositionErrors = new Map<string, string>();
   private readonly harvests = new Map<string, Promise<HarvestRunRow>>();
@@ -59,7 +71,7 @@ export class SourceRegistry {
   private listener: () => Promise<void> = async () => {};
 
   constructor(private readonly db: Knex, private readonly options: SourceRegistryOptions) {
-    this.store = new SourceStore(db);
+    this.store = new SourceStore(db, options.sealer);
   }
 
   /** called after every change of the subgraph set; resolves when the change is served */
@@ -69,7 +81,10 @@ export class SourceRegistry {
 
   /** start the connectors of every stored source; one that cannot start is reported, not fatal */
   async start(): Promise<void> {
+    const sealed = await this.store.sealLegacyRows();
+    if (sealed.length > 0) this.options.log(`sources ${sealed.join(', ')}: config sealed and a connector credential made`);
     for (const source of await this.store.list()) {
+      this.credentials.set(source.id, source.credential);
       if (this.connectors.has(source.id)) continue;
       await this.startConnector(source);
       this.scheduleHarvest(source);
@@ -78,7 +93,7 @@ export class SourceRegistry {
 
   private async startConnector(source: SourceRow): Promise<void> {
     try {
-      this.connectors.set(source.id, await hostConnector(source.id, source.kind, source.config, { baseDir: this.options.baseDir }));
+      this.connectors.set(source.id, await hostConnector(source.id, source.kind, source.config, this.hostOptions(source.id)));
       this.connectorErrors.delete(source.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -94,14 +109,41 @@ export class SourceRegistry {
     }, { name: `harvest-${source.id}`, timezone: 'Asia/Shanghai' }));
   }
 
+  private hostOptions(sourceId: string) {
+    return { baseDir: this.options.baseDir, credential: () => this.credentials.get(sourceId) ?? '' };
+  }
+
   /** subgraphs of the sources whose connector runs, for composition */
   connectorSubgraphs(): SubgraphEndpoint[] {
     return [...this.connectors.values()].map((c) => ({ name: c.sourceId, url: `${c.url}/graphql`, typeDefs: c.typeDefs }));
   }
 
-  /** base URL of a source's running connector (its /calendar and /bookings endpoints), or null */
-  connectorUrl(sourceId: string): string | null {
-    return this.connectors.get(sourceId)?.url ?? null;
+  /** a source's running connector and the secret to sign calls to it with, or null */
+  connectorEndpoint(sourceId: string): ConnectorEndpoint | null {
+    const url = this.connectors.get(sourceId)?.url;
+    const credential = this.credentials.get(sourceId);
+    return url && credential ? { sourceId, url, credential } : null;
+  }
+
+  /** the hub's client of a source's connector (calendar, write-back, usage); throws when it is not running */
+  connectorClient(sourceId: string, timeoutMs?: number): ConnectorClient {
+    const endpoint = this.connectorEndpoint(sourceId);
+    if (!endpoint) throw new Error(`source ${sourceId}: connector is not running`);
+    return connectorClient(endpoint, timeoutMs);
+  }
+
+  /**
+   * A new secret for the source's connector; the old one is refused from now on. A hosted
+   * connector follows at once; a remote one must be restarted with the secret returned.
+   */
+  async rotateCredential(id: string): Promise<{ source: SourceRow; credential: string }> {
+    const source = await this.store.get(id);
+    if (!source) throw badInput(`no source ${id}`);
+    const credential = newSourceSecret();
+    await this.store.setCredential(id, credential);
+    this.credentials.set(id, credential);
+    this.options.log(`source ${id}: connector credential rotated`);
+    return { source, credential };
   }
 
   setCompositionErrors(errors: Map<string, string>): void {
@@ -120,17 +162,26 @@ export class SourceRegistry {
     const clash = existing.find((s) => instrumentTypeName(s.id) === typeName);
     if (clash || HUB_TYPE_NAMES.has(typeName)) throw badInput(`source ${input.id} would own GraphQL type ${typeName}, which ${clash ? `source ${clash.id}` : 'the hub'} already owns`);
 
+    if (input.kind === 'remote' && !input.credential) throw badInput(`source ${input.id}: a remote connector checks the hub's calls against a secret it was started with; give that secret (npx irhub sources add … --credential-file <file>)`);
+    if (input.credential && (input.kind !== 'remote' || input.credential.length < MIN_CREDENTIAL_LENGTH)) {
+      throw badInput(input.kind !== 'remote' ? `source ${input.id}: the hub makes the credential of the connectors it runs; give one only for a remote connector` : `source ${input.id}: the credential is too short (${input.credential.length} characters; at least ${MIN_CREDENTIAL_LENGTH}, e.g. 32 random bytes as base64)`);
+    }
+    const credential = input.credential ?? newSourceSecret();
+    this.credentials.set(input.id, credential);
+
     // the connector must start (config valid, owner's system reachable, mapping matches) before anything is stored
     let connector: HostedConnector;
     try {
-      connector = await hostConnector(input.id, input.kind, input.config, { baseDir: this.options.baseDir });
+      connector = await hostConnector(input.id, input.kind, input.config, this.hostOptions(input.id));
     } catch (error) {
+      this.credentials.delete(input.id);
       throw badInput(error instanceof Error ? error.message : String(error));
     }
-    const row = { id: input.id, kind: input.kind, display_name: input.displayName ?? input.id, config: input.config, schedule };
+    const row = { id: input.id, kind: input.kind, display_name: input.displayName ?? input.id, config: input.config, credential, schedule };
     try {
       await this.store.insert(row);
     } catch (error) {
+      this.credentials.delete(input.id);
       await connector.close();
       throw error;
     }
@@ -151,6 +202,7 @@ export class SourceRegistry {
     const connector = this.connectors.get(id);
     this.connectors.delete(id);
     this.connectorErrors.delete(id);
+    this.credentials.delete(id);
     // the supergraph stops routing to the source before its rows and connector go
     await this.listener();
     await this.store.remove(id);
@@ -176,11 +228,10 @@ export class SourceRegistry {
       await this.startConnector(source);
       if (this.connectors.has(id)) await this.listener();
     }
-    const current = this.connectors.get(id);
+    const current = this.connectorEndpoint(id);
     if (!current) throw new GraphQLError(this.connectorErrors.get(id) ?? `source ${id}: connector is not running`, { extensions: { code: 'SOURCE_UNAVAILABLE' } });
     return runHarvest(this.db, {
-      sourceId: id,
-      connectorUrl: current.url,
+      connector: current,
       since: full ? null : source.harvested_until,
       log: this.options.log,
     });

@@ -1,5 +1,11 @@
-/** The `sources` table: what is registered, how, and how it last harvested. */
+/**
+ * The `sources` table: what is registered, how, and how it last harvested. A source's config
+ * and its connector credential are secrets of the owner and the hub: they are sealed here on
+ * the way in and opened on the way out, so nothing else handles them sealed or plain by mistake.
+ */
 import type { Knex } from 'knex';
+import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
+import type { Sealer } from '../storage/sealed-text.ts';
 
 export const CONNECTOR_KINDS = ['sql', 'rest', 'spreadsheet', 'remote'] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
@@ -9,6 +15,8 @@ export interface SourceRow {
   kind: ConnectorKind;
   display_name: string;
   config: Record<string, unknown>;
+  /** the secret the hub signs its calls to the source's connector with */
+  credential: string;
   schedule: string;
   enabled: boolean;
   created_at: Date;
@@ -32,19 +40,50 @@ export interface HarvestRunRow {
   error: string | null;
 }
 
-export class SourceStore {
-  constructor(private readonly db: Knex) {}
+type StoredSourceRow = Omit<SourceRow, 'config' | 'credential'> & { config: string; credential: string | null };
 
-  list(): Promise<SourceRow[]> {
-    return this.db('sources').orderBy('id');
+export class SourceStore {
+  constructor(private readonly db: Knex, private readonly sealer: Sealer) {}
+
+  private opened(row: StoredSourceRow): SourceRow {
+    const config = JSON.parse(this.sealer.isSealed(row.config) ? this.sealer.open(row.config) : row.config) as Record<string, unknown>;
+    return { ...row, config, credential: row.credential ? this.sealer.open(row.credential) : '' };
+  }
+
+  async list(): Promise<SourceRow[]> {
+    return (await this.db('sources').orderBy('id') as StoredSourceRow[]).map((r) => this.opened(r));
   }
 
   async get(id: string): Promise<SourceRow | null> {
-    return (await this.db('sources').where({ id }).first()) ?? null;
+    const row = await this.db('sources').where({ id }).first() as StoredSourceRow | undefined;
+    return row ? this.opened(row) : null;
   }
 
-  async insert(row: Pick<SourceRow, 'id' | 'kind' | 'display_name' | 'config' | 'schedule'>): Promise<void> {
-    await this.db('sources').insert({ ...row, config: JSON.stringify(row.config) });
+  async insert(row: Pick<SourceRow, 'id' | 'kind' | 'display_name' | 'config' | 'credential' | 'schedule'>): Promise<void> {
+    await this.db('sources').insert({ ...row, config: this.sealer.seal(JSON.stringify(row.config)), credential: this.sealer.seal(row.credential) });
+  }
+
+  async updateConfig(id: string, config: Record<string, unknown>): Promise<void> {
+    await this.db('sources').where({ id }).update({ config: this.sealer.seal(JSON.stringify(config)), updated_at: this.db.fn.now() });
+  }
+
+  async setCredential(id: string, credential: string): Promise<void> {
+    await this.db('sources').where({ id }).update({ credential: this.sealer.seal(credential), updated_at: this.db.fn.now() });
+  }
+
+  /** sources stored before configs were sealed, or without a credential, are sealed and given one */
+  async sealLegacyRows(): Promise<string[]> {
+    const rows = await this.db('sources').select('id', 'config', 'credential') as Array<{ id: string; config: string; credential: string | null }>;
+    const changed: string[] = [];
+    for (const row of rows) {
+      if (this.sealer.isSealed(row.config) && row.credential) continue;
+      await this.db('sources').where({ id: row.id }).update({
+        config: this.sealer.isSealed(row.config) ? row.config : this.sealer.seal(row.config),
+        credential: row.credential ?? this.sealer.seal(newSourceSecret()),
+      });
+      changed.push(row.id);
+    }
+    return changed;
   }
 
   async remove(id: string): Promise<void> {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startHub, type Hub } from '../../gateway/hub.ts';
+import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
 
 export interface DatabaseTarget {
   name: 'pglite' | 'postgres';
@@ -78,6 +79,10 @@ export const ADD_SOURCE = `mutation ($input: AddSourceInput!) {
   }
 }`;
 
+/** the secret the tests' remote connectors are started with (serveConnector({ credential })) */
+export const REMOTE_CREDENTIAL = newSourceSecret();
+
+/** a remote source is registered with REMOTE_CREDENTIAL, the secret its connector checks */
 export function addSourceInput(id: string, kind: 'SQL' | 'REST' | 'SPREADSHEET' | 'REMOTE', config: object, harvest = true) {
-  return { input: { id, kind, config: JSON.stringify(config), harvest } };
+  return { input: { id, kind, config: JSON.stringify(config), harvest, ...(kind === 'REMOTE' ? { credential: REMOTE_CREDENTIAL } : {}) } };
 }

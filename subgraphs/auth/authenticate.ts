@@ -1,10 +1,15 @@
 /**
  * Who the caller is: the hub administrator (the token the hub writes to its data directory)
  * or a registered user, or nobody. A bearer token that is present but wrong is an error, never silently anonymous.
+ *
+ * The gateway and every hub subgraph each run this on the caller's own `Authorization`
+ * header, which the gateway passes to hub subgraphs only (never to a connector): identity
+ * ends at the hub, and any router that forwards that header to the hub's subgraphs (Apollo
+ * Router's header propagation) can stand in front of them.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { HubClaims } from '../../subgraphs/auth/hub-claims.ts';
+import type { HubClaims } from './hub-claims.ts';
 
 export interface Authenticator {
   (authorization: string | undefined): Promise<HubClaims | null>;
