@@ -108,3 +108,31 @@ export async function listReviews(db: Knex, status: ReviewStatus, first: number,
   if (after) query.whereRaw('(c.checked_at, c.id) < (?::timestamptz, ?)', [after.checkedAt, after.id]);
   return (await query as CheckRow[]).map(storedCheck);
 }
+
+export interface RegistrationTotals {
+  total: number;
+  /** yuan */
+  budget: number;
+  byRequirement: Array<{ requirement: string; count: number; budget: number }>;
+}
+
+/**
+ * 购置登记: every check of a purchase whose budget requires a review is the registration of that
+ * purchase before it is made. Those checked in [from, to), oldest first (a register), keyset-paged
+ * on (checked_at, id).
+ */
+export async function listRegistrations(db: Knex, from: Date, to: Date, first: number, after: { checkedAt: string; id: string } | null): Promise<StoredCheck[]> {
+  const query = db('procurement_checks as c').whereNot('c.requirement', 'NONE').where('c.checked_at', '>=', from).where('c.checked_at', '<', to)
+    .select('c.id', 'c.checked_by', 'c.result')
+    .orderBy([{ column: 'c.checked_at' }, { column: 'c.id' }])
+    .limit(first);
+  if (after) query.whereRaw('(c.checked_at, c.id) > (?::timestamptz, ?)', [after.checkedAt, after.id]);
+  return (await query as CheckRow[]).map(storedCheck);
+}
+
+export async function registrationTotals(db: Knex, from: Date, to: Date): Promise<RegistrationTotals> {
+  const rows = await db('procurement_checks').whereNot('requirement', 'NONE').where('checked_at', '>=', from).where('checked_at', '<', to)
+    .groupBy('requirement').orderBy('requirement').select('requirement', db.raw('count(*) as n'), db.raw('sum(budget) as budget')) as Array<{ requirement: string; n: string | number; budget: string | number }>;
+  const byRequirement = rows.map((r) => ({ requirement: r.requirement, count: Number(r.n), budget: Number(r.budget) }));
+  return { total: byRequirement.reduce((sum, r) => sum + r.count, 0), budget: byRequirement.reduce((sum, r) => sum + r.budget, 0), byRequirement };
+}

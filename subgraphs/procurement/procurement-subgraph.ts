@@ -14,11 +14,12 @@ import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { InstrumentClassKey } from '../../schema/classes.ts';
 import { requireRole, type HubClaims } from '../auth/hub-claims.ts';
 import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
-import { decisionsOf, listReviews, loadCheck, recordDecision, saveCheck, type Decision, type DecisionRecord, type ReviewStatus, type StoredCheck } from './check-store.ts';
+import { decisionsOf, listRegistrations, listReviews, loadCheck, recordDecision, registrationTotals, saveCheck, type Decision, type DecisionRecord, type ReviewStatus, type StoredCheck } from './check-store.ts';
 import { checkPurchase, type CheckedCandidate } from './procurement-check.ts';
 import type { PlannedPurchase } from './purchase-profile.ts';
 import { reviewThresholdsFromEnv } from './review-requirement.ts';
 import { badInput } from '../bad-input.ts';
+import { monthStart } from '../usage/usage-months.ts';
 
 export const PROCUREMENT_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal', 'InstrumentClass', 'SharingMode'])}
@@ -57,13 +58,13 @@ export function plannedPurchase(input: PlannedPurchaseInput): PlannedPurchase {
   };
 }
 
-function decodeAfter(after: string | null | undefined): { checkedAt: string; id: string } | null {
+function decodeAfter(after: string | null | undefined, what = 'procurementReviews'): { checkedAt: string; id: string } | null {
   if (!after) return null;
   try {
     const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { checkedAt?: unknown; id?: unknown };
     if (typeof value.checkedAt === 'string' && typeof value.id === 'string' && !Number.isNaN(Date.parse(value.checkedAt))) return { checkedAt: value.checkedAt, id: value.id };
   } catch { /* reported below */ }
-  throw badInput('after', 'not a cursor of procurementReviews');
+  throw badInput('after', `not a cursor of ${what}`);
 }
 
 function mayRead(check: StoredCheck, claims: HubClaims | null): boolean {
@@ -108,6 +109,21 @@ function startProcurementSubgraph(services: HubServices) {
         requireRole(context.claims, REVIEWERS, 'listing procurement reviews');
         if (args.first < 1 || args.first > 200) throw badInput('first', `between 1 and 200, got ${args.first}`);
         return listReviews(db, args.status, args.first, decodeAfter(args.after));
+      },
+      purchaseRegistrations: async (_root, args: { year: number; first: number; after?: string | null }, context: ProcurementContext) => {
+        requireRole(context.claims, REVIEWERS, 'listing purchase registrations');
+        const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+        if (!Number.isInteger(args.year) || args.year < 2000 || args.year > thisYear) throw badInput('year', `between 2000 and ${thisYear}, got ${args.year}`);
+        if (args.first < 1 || args.first > 500) throw badInput('first', `between 1 and 500, got ${args.first}`);
+        const from = monthStart(`${args.year}-01`);
+        const to = monthStart(`${args.year + 1}-01`);
+        const nodes = await listRegistrations(db, from, to, args.first, decodeAfter(args.after, 'purchaseRegistrations'));
+        const last = nodes.at(-1);
+        const totals = await registrationTotals(db, from, to);
+        return {
+          year: args.year, totalCount: totals.total, totalBudget: totals.budget, byRequirement: totals.byRequirement, nodes,
+          endCursor: nodes.length === args.first && last ? Buffer.from(JSON.stringify({ checkedAt: last.checkedAt, id: last.id })).toString('base64url') : null,
+        };
       },
     },
     Mutation: {
