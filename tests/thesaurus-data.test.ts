@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { INSTRUMENT_TYPES } from '../schema/instrument-types.ts';
+import { NATIONAL_CLASS_TYPES } from '../schema/thesaurus/national-class-types.ts';
+import type { ThesaurusEntry } from '../schema/thesaurus/thesaurus-entry.ts';
+
+interface NationalClass { code: string; name: string; level: number }
+
+/** The committed national class list: code,name,parent_code,level with no quoted fields. */
+function nationalClasses(): NationalClass[] {
+  const lines = readFileSync(new URL('../schema/thesaurus/nrii-instrument-classes.csv', import.meta.url), 'utf8').trim().split('\n');
+  return lines.slice(1).map((line, i) => {
+    const fields = line.split(',');
+    if (fields.length !== 4) throw new Error(`nrii-instrument-classes.csv line ${i + 2}: expected 4 fields, got ${fields.length}`);
+    return { code: fields[0], name: fields[1], level: Number(fields[3]) };
+  });
+}
+
+const CLASSES = nationalClasses();
+const CODES = new Set(CLASSES.map((c) => c.code));
+const THIRD_LEVEL = CLASSES.filter((c) => c.level === 3 && c.name !== '其他');
+const FILES: Record<string, ThesaurusEntry[]> = { NATIONAL_CLASS_TYPES };
+const KNOWN_KEYS = new Set([...INSTRUMENT_TYPES.map((t) => t.key), ...Object.values(FILES).flat().map((e) => e.key)]);
+/** the same name written with other case, width or spacing */
+const fold = (name: string) => name.normalize('NFKC').toLowerCase().replace(/[\s\-_/·]+/g, '');
+/** words so general that, as a type name, they would label many unrelated instruments */
+const TOO_GENERIC = new Set(['system', 'analyzer', 'analyser', 'instrument', 'device', 'equipment', 'meter', '仪', '仪器', '系统', '设备', '装置', '分析仪', '测试仪']);
+
+describe('thesaurus data', () => {
+  it('reads the national class list: 631 third-level classes, 557 not named 其他', () => {
+    expect(CLASSES.filter((c) => c.level === 3)).toHaveLength(631);
+    expect(THIRD_LEVEL).toHaveLength(557);
+  });
+
+  it('names one kind for every third-level national class, under the class name as listed', () => {
+    const byCode = new Map(NATIONAL_CLASS_TYPES.map((e) => [e.classCode, e]));
+    for (const c of THIRD_LEVEL) {
+      expect(byCode.get(c.code), `${c.code} ${c.name}`).toBeDefined();
+      expect(byCode.get(c.code)!.zh, c.code).toContain(c.name);
+    }
+    expect(NATIONAL_CLASS_TYPES).toHaveLength(THIRD_LEVEL.length);
+  });
+
+  for (const [file, entries] of Object.entries(FILES)) {
+    describe(file, () => {
+      it('uses each key once, with a national code that exists', () => {
+        const keys = entries.map((e) => e.key);
+        expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+        for (const e of entries) {
+          expect(e.key, e.key).toMatch(/^[A-Z][A-Z0-9_]*$/);
+          expect(CODES.has(e.classCode), `${e.key} ${e.classCode}`).toBe(true);
+        }
+      });
+
+      it('gives every kind Chinese and English names, none repeated within the kind and none too generic', () => {
+        for (const e of entries) {
+          expect(e.zh.length, e.key).toBeGreaterThan(0);
+          expect(e.en.length, e.key).toBeGreaterThan(0);
+          for (const zh of e.zh) expect(zh, e.key).toMatch(/[\u3400-\u9fff]/);
+          for (const en of e.en) expect(en, e.key).toMatch(/[A-Za-z]/);
+          const names = [...e.zh, ...e.en].map(fold);
+          expect(names.filter((n, i) => names.indexOf(n) !== i), e.key).toEqual([]);
+          for (const name of [...e.zh, ...e.en, ...(e.abbr ?? [])]) expect(TOO_GENERIC.has(fold(name)), `${e.key}: ${name}`).toBe(false);
+        }
+      });
+
+      it('links broader only to a known kind other than itself', () => {
+        for (const e of entries.filter((x) => x.broader)) {
+          expect(KNOWN_KEYS.has(e.broader!), `${e.key} → ${e.broader}`).toBe(true);
+          expect(e.broader, e.key).not.toBe(e.key);
+        }
+      });
+    });
+  }
+});
