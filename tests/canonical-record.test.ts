@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeRecord, parseDate, parseMoneyCents, centsToDecimal } from '../connectors/sdk/canonical.ts';
+import { canonicalToRecord, normalizeRecord, parseDate, parseMoneyCents, centsToDecimal } from '../connectors/sdk/canonical.ts';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
 
 const base = { local_id: 'A-1', name: '透射电子显微镜', category: '分析仪器', institution: '南方科技大学' };
@@ -24,11 +24,31 @@ describe('canonical record', () => {
     const result = normalizeRecord({ ref: 'row 7', values: { local_id: 'B-2', name: '', category: '魔法仪器', institution: 'X', original_value_wan: '十万', purchase_date: '2019-13-01', sharing: '随便' } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((p) => [p.ref, p.field])).toEqual(expect.arrayContaining([
-      ['row 7', 'name'], ['row 7', 'category'], ['row 7', 'original_value_wan'], ['row 7', 'purchase_date'], ['row 7', 'sharing'],
-    ]));
-    expect(result.problems.find((p) => p.field === 'category')?.reason).toContain('魔法仪器');
+    expect(result.problems.map((p) => [p.ref, p.field])).toEqual([
+      ['row 7', 'name'], ['row 7', 'sharing'], ['row 7', 'original_value_wan'], ['row 7', 'purchase_date'],
+    ]);
     expect(result.problems.every((p) => p.localId === 'B-2')).toBe(true);
+  });
+
+  it('never rejects a row for its class: an unknown or missing one is inferred, the owner\'s text kept', () => {
+    const unknown = normalizeRecord({ ref: 'row 3', values: { ...base, name: '场发射扫描电镜', category: '电镜平台' } });
+    expect(unknown.ok && [unknown.instrument.instrumentClass, unknown.instrument.classCode, unknown.instrument.classInferred, unknown.instrument.ownerCategory])
+      .toEqual(['ANALYTICAL', '010102', true, '电镜平台']);
+    const none = normalizeRecord({ ref: 'row 4', values: { local_id: 'C-1', name: 'Widget', institution: 'X' } });
+    expect(none.ok && [none.instrument.instrumentClass, none.instrument.classCode, none.instrument.classInferred, none.instrument.ownerCategory])
+      .toEqual(['OTHER', '990000', true, null]);
+    const coded = normalizeRecord({ ref: 'row 5', values: { ...base, class_code: '010101', category: '分析测试中心' } });
+    expect(coded.ok && [coded.instrument.instrumentClass, coded.instrument.classCode, coded.instrument.classInferred, coded.instrument.ownerCategory])
+      .toEqual(['ANALYTICAL', '010101', false, '分析测试中心']);
+  });
+
+  it('keeps a class as the connector sent it when the hub checks the record again', () => {
+    for (const values of [{ ...base, category: '电镜平台' }, { ...base, class_code: '10101' }, { local_id: 'C-1', name: 'Widget', institution: 'X' }]) {
+      const first = normalizeRecord({ ref: 'r', values });
+      if (!first.ok) throw new Error('expected a record');
+      const again = normalizeRecord(canonicalToRecord(first.instrument));
+      expect(again.ok && again.instrument).toEqual(first.instrument);
+    }
   });
 
   it('parses money and dates as people write them', () => {

@@ -102,7 +102,7 @@ describe.each(DATABASE_TARGETS)('city statistics and report ($name)', (target) =
       { instrumentClass: 'ANALYTICAL', zh: '分析仪器', count: 2, originalValue: 9_500_000 },
       { instrumentClass: 'COMPUTING', zh: '计算机及其配套设备', count: 1, originalValue: 300_000 },
       { instrumentClass: 'ELECTRONIC_MEASUREMENT', zh: '电子测量仪器', count: 1, originalValue: 299_900 },
-      { instrumentClass: 'MEDICAL_RESEARCH', zh: '医学科研仪器', count: 1, originalValue: 500_000 },
+      { instrumentClass: 'MEDICAL_RESEARCH', zh: '医学诊断仪器', count: 1, originalValue: 500_000 },
     ]);
     expect(s.byDistrict).toEqual([{ district: '南山区', count: 2 }, { district: '光明区', count: 1 }, { district: '福田区', count: 1 }, { district: '罗湖区', count: 1 }]);
     expect(s.valueBands).toEqual({ atLeast300k: 4, atLeast500k: 3, valueAtLeast300k: 10_300_000, valueAtLeast500k: 10_000_000 });

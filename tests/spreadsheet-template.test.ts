@@ -51,10 +51,11 @@ describe('spreadsheet connector', () => {
     ]);
   });
 
-  it('names the missing column, a duplicated 仪器编号, and a missing file', async () => {
-    const noClass = path.join(temp.dir, 'no-class.csv');
-    writeFileSync(noClass, '仪器编号,仪器名称,所属单位\nA,B,C\n');
-    await expect(createSpreadsheetAdapter('s', { file: noClass }).listInstruments({ limit: 10 })).rejects.toThrow(/no-class\.csv has no column 分类 \(category\)/);
+  it('names the missing columns, a duplicated 仪器编号, and a missing file', async () => {
+    const noName = path.join(temp.dir, 'no-name.csv');
+    writeFileSync(noName, '仪器编号,分类\nA,分析仪器\n');
+    await expect(createSpreadsheetAdapter('s', { file: noName }).listInstruments({ limit: 10 }))
+      .rejects.toThrow(/no-name\.csv has no column 仪器名称 \(name\), 所属单位 \(institution\); a file of one institution .* defaults\.institution/);
 
     const dup = path.join(temp.dir, 'dup.csv');
     writeFileSync(dup, '仪器编号,仪器名称,分类,所属单位\nA,气相色谱仪,分析仪器,X\nA,液相色谱仪,分析仪器,X\n');

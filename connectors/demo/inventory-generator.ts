@@ -103,6 +103,7 @@ export function* generateInventory(options: GenerateOptions): Generator<DemoInst
       manufacturer: maker,
       country,
       category: instrumentClassInfo(instrumentClass).zh,
+      class_code: null,
       original_value_wan: valueWan,
       original_value: null,
       purchase_date: purchased.toISOString().slice(0, 10),

@@ -3,7 +3,9 @@
  * an owner's mapped record into it. The same function checks what a connector sends to the
  * hub, so it accepts both owners' wording (在用, 分析仪器, 万元) and canonical values.
  */
-import { resolveInstrumentClass, type InstrumentClassKey } from '../../schema/classes.ts';
+import type { InstrumentClassKey } from '../../schema/classes.ts';
+import { inferInstrumentClass } from '../../schema/class-inference.ts';
+import { resolveNationalClass } from '../../schema/national-classes.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
 import { declaredStatuses, institutionTypes, sharingModes, type DeclaredStatus, type InstitutionType, type SharingMode } from '../../schema/terms.ts';
 import type { CanonicalField } from './fields.ts';
@@ -23,6 +25,12 @@ export interface CanonicalInstrument {
   manufacturer: string | null;
   country: string | null;
   instrumentClass: InstrumentClassKey;
+  /** the national six-digit class code (仪器分类编码), as specific as the owner gave or the hub inferred */
+  classCode: string;
+  /** the owner named no national class: the class was inferred from what the instrument is */
+  classInferred: boolean;
+  /** the owner's own category text, as written */
+  ownerCategory: string | null;
   /** yuan, two decimals, as a string so no float ever touches money */
   originalValue: string | null;
   purchaseDate: string | null;
@@ -143,13 +151,15 @@ export function normalizeRecord(record: SourceRecord, defaults: NormalizeDefault
   const name = text(v.name);
   if (!name) problem('name', 'missing required value');
 
+  // never a reason to reject a row: a class code or category the national list does not know,
+  // or none at all, and the class is inferred from what the instrument is
+  const classCodeText = text(v.class_code);
   const categoryText = text(v.category);
-  let instrumentClass: InstrumentClassKey | null = null;
-  if (!categoryText) problem('category', 'missing required value');
-  else {
-    instrumentClass = resolveInstrumentClass(categoryText);
-    if (!instrumentClass) problem('category', `unknown instrument class "${categoryText}"`);
-  }
+  const coded = classCodeText ? resolveNationalClass(classCodeText) : null;
+  const ownerCategory = categoryText ?? (coded ? null : classCodeText);
+  const classification = coded
+    ? { classKey: coded.classKey, classCode: coded.code, inferred: false }
+    : inferInstrumentClass({ name: name ?? '', nameEn: text(v.name_en), model: text(v.model), ownerCategory });
 
   const institutionName = text(v.institution) ?? defaults.institution ?? null;
   if (!institutionName) problem('institution', 'missing required value');
@@ -207,7 +217,7 @@ export function normalizeRecord(record: SourceRecord, defaults: NormalizeDefault
   const email = text(v.contact_email);
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) problem('contact_email', `not an e-mail address: "${email}"`);
 
-  if (problems.length > 0 || !localId || !name || !instrumentClass || !institutionName) {
+  if (problems.length > 0 || !localId || !name || !institutionName) {
     return { ok: false, problems: localId ? problems.map((p) => ({ ...p, localId })) : problems };
   }
   return {
@@ -219,7 +229,10 @@ export function normalizeRecord(record: SourceRecord, defaults: NormalizeDefault
       model: text(v.model),
       manufacturer: text(v.manufacturer),
       country: text(v.country),
-      instrumentClass,
+      instrumentClass: classification.classKey,
+      classCode: classification.classCode,
+      classInferred: classification.inferred,
+      ownerCategory,
       originalValue,
       purchaseDate: purchaseDate as string | null,
       institution: { name: institutionName, type: institutionType, district },
@@ -248,7 +261,11 @@ export function canonicalToRecord(instrument: CanonicalInstrument): SourceRecord
     ref: `instrument ${instrument.localId}`,
     values: {
       local_id: instrument.localId, name: instrument.name, name_en: instrument.nameEn, model: instrument.model,
-      manufacturer: instrument.manufacturer, country: instrument.country, category: instrument.instrumentClass,
+      manufacturer: instrument.manufacturer, country: instrument.country,
+      // an inferred class is inferred again from the same words; a given one is sent as given
+      // (a connector that predates class codes sends only the class)
+      category: instrument.ownerCategory,
+      class_code: instrument.classInferred ? null : instrument.classCode ?? instrument.instrumentClass,
       original_value: instrument.originalValue, purchase_date: instrument.purchaseDate,
       institution: instrument.institution.name, institution_type: instrument.institution.type,
       district: instrument.district ?? instrument.institution.district, address: instrument.address,

@@ -10,6 +10,7 @@ export const CANONICAL_FIELDS = {
   manufacturer: '生产厂商',
   country: '产地国别',
   category: '分类',
+  class_code: '仪器分类编码',
   original_value_wan: '原值（万元）',
   original_value: '原值（元）',
   purchase_date: '购置日期',

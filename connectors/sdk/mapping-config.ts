@@ -4,7 +4,7 @@
  * sharing mode, institution type, class or district are refused here, when the owner writes
  * the config, rather than turning every record into a rejected row at harvest time.
  */
-import { resolveInstrumentClass } from '../../schema/classes.ts';
+import { resolveNationalClass } from '../../schema/national-classes.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
 import { declaredStatuses, institutionTypes, sharingModes, type TermMap } from '../../schema/terms.ts';
 import type { NormalizeDefaults } from './canonical.ts';
@@ -18,12 +18,17 @@ function termCheck<K extends string>(terms: TermMap<K>, what: string): (value: s
   return (value) => (terms.resolve(value) ? null : `is not a ${what} (${terms.keys.join(', ')} or ${Object.values<string>(terms.zh).join(', ')})`);
 }
 
+function nationalClassCheck(value: string): string | null {
+  return resolveNationalClass(value) ? null : 'is not a national instrument class (a code or name of schema/national-classes.csv)';
+}
+
 /** Canonical fields with a closed set of values: the target of a value map must be one of them. */
 const VALUE_CHECKS: Partial<Record<CanonicalField, (value: string) => string | null>> = {
   status: termCheck(declaredStatuses, 'declared status'),
   sharing: termCheck(sharingModes, 'sharing mode'),
   institution_type: termCheck(institutionTypes, 'institution type'),
-  category: (value) => (resolveInstrumentClass(value) ? null : 'is not an instrument class (a national class name or code)'),
+  category: nationalClassCheck,
+  class_code: nationalClassCheck,
   district: (value) => (resolveDistrict(value) ? null : 'is not a Shenzhen district'),
 };
 

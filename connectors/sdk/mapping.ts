@@ -19,7 +19,8 @@ export interface MappingConfig {
   defaults?: NormalizeDefaults;
 }
 
-export const REQUIRED_MAPPED_FIELDS: readonly CanonicalField[] = ['local_id', 'name', 'category'];
+// a class is not required: without one it is inferred from what the instrument is
+export const REQUIRED_MAPPED_FIELDS: readonly CanonicalField[] = ['local_id', 'name'];
 
 /** Reject a mapping that could never yield a record, naming the offending entry. */
 export function checkMappingConfig(sourceId: string, mapping: MappingConfig): void {

@@ -1,7 +1,19 @@
 /**
- * RFC 4180 CSV as owners' spreadsheet programs export it: UTF-8 with or without BOM, CRLF or
- * LF, quoted fields with commas, doubled quotes and line breaks inside.
+ * RFC 4180 CSV as owners' spreadsheet programs export it: UTF-8 with or without BOM, or the
+ * GBK/GB18030 that Chinese Excel writes; CRLF or LF, quoted fields with commas, doubled quotes and
+ * line breaks inside.
  */
+
+/** A file's text: UTF-8 when its bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312). */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // GBK text is almost never valid UTF-8: its two-byte characters break UTF-8's continuation rules
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];

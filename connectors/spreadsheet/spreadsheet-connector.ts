@@ -8,7 +8,7 @@ import path from 'node:path';
 import { declaredStatuses } from '../../schema/terms.ts';
 import { ConnectorError, type ConnectorAdapter, type LiveStatusRecord, type SourceRecord, type UnreadableRecord } from '../sdk/contract.ts';
 import type { SpreadsheetSourceConfig } from './config.ts';
-import { parseCsv } from './csv.ts';
+import { decodeCsv, parseCsv } from './csv.ts';
 import { readHeader } from './headers.ts';
 import { readXlsx, type CellValue } from './xlsx.ts';
 
@@ -39,7 +39,7 @@ export function createSpreadsheetAdapter(sourceId: string, config: SpreadsheetSo
     if (cache?.key === key) return cache;
     let rows: CellValue[][];
     try {
-      rows = /\.xlsx$/i.test(config.file) ? await readXlsx(config.file, config.sheet) : parseCsv(await readFile(config.file, 'utf8'));
+      rows = /\.xlsx$/i.test(config.file) ? await readXlsx(config.file, config.sheet) : parseCsv(decodeCsv(await readFile(config.file)));
     } catch (error) {
       throw new ConnectorError(`source ${sourceId}: ${fileName} ${error instanceof Error ? error.message : String(error)}`, 'MALFORMED');
     }

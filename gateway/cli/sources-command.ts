@@ -51,11 +51,11 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
   switch (action) {
     case 'add': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: {
-        kind: { type: 'string' }, config: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' },
+        kind: { type: 'string' }, config: { type: 'string' }, file: { type: 'string' }, institution: { type: 'string' }, name: { type: 'string' },
         schedule: { type: 'string' }, 'no-harvest': { type: 'boolean' }, 'credential-file': { type: 'string' },
       } });
       const id = positionals[0];
-      if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json> | --file <path.csv|xlsx>');
+      if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json> | --file <path.csv|xlsx> [--institution <name>]');
       let kind = values.kind;
       let config: Record<string, unknown>;
       if (values.file) {
@@ -63,7 +63,8 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
         if (kind !== 'spreadsheet') throw new CliError('--file is for spreadsheet sources; use --config for other kinds');
         const file = path.resolve(values.file);
         if (!existsSync(file)) throw new CliError(`--file ${values.file}: no such file`);
-        config = { file };
+        // a file of one institution without a 所属单位 column, such as the national upload template
+        config = values.institution ? { file, defaults: { institution: values.institution } } : { file };
       } else if (values.config) {
         config = readConfig(values.config);
         // a relative path in a config means relative to the config file, not to the hub

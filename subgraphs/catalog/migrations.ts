@@ -57,4 +57,22 @@ export const catalogMigrations: NamedMigration[] = [
     },
   },
   instrumentCountsMigration,
+  {
+    name: '2026-11-30-16-class-codes',
+    async up(db) {
+      // rows harvested before this have no code: they read as their top class's code until the next harvest
+      await db.schema.alterTable('instruments', (t) => {
+        t.text('class_code');
+        t.boolean('class_inferred').notNullable().defaultTo(false);
+        t.text('owner_category');
+      });
+    },
+    async down(db) {
+      await db.schema.alterTable('instruments', (t) => {
+        t.dropColumn('class_code');
+        t.dropColumn('class_inferred');
+        t.dropColumn('owner_category');
+      });
+    },
+  },
 ];

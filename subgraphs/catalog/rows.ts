@@ -9,6 +9,9 @@ export interface InstrumentRow {
   manufacturer: string | null;
   country: string | null;
   instrument_class: string;
+  class_code: string | null;
+  class_inferred: boolean;
+  owner_category: string | null;
   original_value: string | null;
   purchase_date: Date | string | null;
   institution_id: string;
@@ -35,7 +38,7 @@ export interface InstrumentRow {
 // the search index's own columns: terms and vector are a kilobyte a row that no resolver reads
 const INSTRUMENT_COLUMN_SET = {
   id: true, source_id: true, local_id: true, name: true, name_en: true, model: true, manufacturer: true, country: true,
-  instrument_class: true, original_value: true, purchase_date: true, institution_id: true, district: true, address: true,
+  instrument_class: true, class_code: true, class_inferred: true, owner_category: true, original_value: true, purchase_date: true, institution_id: true, district: true, address: true,
   sharing: true, declared_status: true, external_rate: true, internal_rate: true, contact_name: true, contact_phone: true,
   contact_email: true, specs: true, functions: true, latitude: true, longitude: true, extra: true, source_updated_at: true,
   harvested_at: true, type_keys: true,

@@ -26,6 +26,12 @@ const INSTRUMENT_FIELDS = `
   country: String
   instrumentClass: InstrumentClass!
   instrumentClassInfo: InstrumentClassInfo!
+  "the national six-digit class code (仪器分类编码), as specific as the owner gave or the hub inferred, e.g. \\"010102\\""
+  classCode: String
+  "true when the owner gave no class, or one the national list does not know, and the hub inferred it"
+  classInferred: Boolean!
+  "the owner's own category text, as written"
+  ownerCategory: String
   "yuan"
   originalValue: Decimal
   "YYYY-MM-DD"

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../../../connectors/spreadsheet/csv.ts';
 import { readXlsx, type CellValue } from '../../../connectors/spreadsheet/xlsx.ts';
-import { resolveInstrumentClass, type InstrumentClassKey } from '../../../schema/classes.ts';
+import type { InstrumentClassKey } from '../../../schema/classes.ts';
+import { resolveNationalClass } from '../../../schema/national-classes.ts';
 import { institutionIdFor } from '../../registry/institution-identity.ts';
 
 export type PlanField = 'name' | 'model' | 'manufacturer' | 'instrumentClass' | 'budgetYuan' | 'budgetWan' | 'institution' | 'district' | 'specs';
@@ -112,9 +113,9 @@ export async function readPlanFile(file: string): Promise<{ items: PlanItem[]; p
       continue;
     }
     const classText = get('instrumentClass');
-    const instrumentClass = classText ? resolveInstrumentClass(classText) : null;
+    const instrumentClass = classText ? resolveNationalClass(classText)?.classKey ?? null : null;
     if (classText && !instrumentClass) {
-      problems.push({ row, field: 'class', message: `${name}: "${classText}" is not one of the 15 national instrument classes (e.g. 分析仪器, 02, ANALYTICAL)` });
+      problems.push({ row, field: 'class', message: `${name}: "${classText}" is not a national instrument class (e.g. 分析仪器, 020000, 扫描电镜, ANALYTICAL)` });
       continue;
     }
     const institutionName = get('institution') || null;
