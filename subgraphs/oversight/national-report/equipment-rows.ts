@@ -5,11 +5,10 @@
  * reads a dozen roll-up rows per instrument and never a session.
  */
 import type { Knex } from 'knex';
-import type { InstrumentClassKey } from '../../../schema/classes.ts';
+import { instrumentClassInfo, type InstrumentClassKey } from '../../../schema/classes.ts';
 import { fromJsonb } from '../../storage/jsonb.ts';
 import { declaredHoursOf, hoursMismatches, type DeclaredHours, type HoursMismatch } from '../declared-hours.ts';
 import { rawRows } from '../sql.ts';
-import { nationalClassCode } from './national-class-code.ts';
 import { reportedHours, type ReportScope } from './report-scope.ts';
 
 export interface EquipmentRow {
@@ -46,7 +45,7 @@ export interface EquipmentRow {
 }
 
 interface Row {
-  id: string; local_id: string; name: string; name_en: string | null; instrument_class: InstrumentClassKey; worth_wan: string | null;
+  id: string; local_id: string; name: string; name_en: string | null; instrument_class: InstrumentClassKey; class_code: string | null; worth_wan: string | null;
   purchase_date: string | null; address: string | null; model: string | null; manufacturer: string | null; country: string | null;
   specs: string | null; functions: string | null; external_rate: string | null; contact_name: string | null; contact_phone: string | null;
   contact_email: string | null; extra: Record<string, string> | string; institution_id: string; institution_name: string;
@@ -60,7 +59,7 @@ function scopeFilter(scope: ReportScope): { sql: string; bindings: unknown[] } {
 
 export async function equipmentPage(db: Knex, scope: ReportScope, first: number, afterId: string | null): Promise<EquipmentRow[]> {
   const filter = scopeFilter(scope);
-  const rows = await rawRows<Row>(db, `select i.id, i.local_id, i.name, i.name_en, i.instrument_class, round(i.original_value / 10000, 2)::text as worth_wan,
+  const rows = await rawRows<Row>(db, `select i.id, i.local_id, i.name, i.name_en, i.instrument_class, i.class_code, round(i.original_value / 10000, 2)::text as worth_wan,
       to_char(i.purchase_date, 'YYYY-MM-DD') as purchase_date, i.address, i.model, i.manufacturer, i.country, i.specs, i.functions,
       i.external_rate::text as external_rate, i.contact_name, i.contact_phone, i.contact_email, i.extra, i.institution_id, n.name as institution_name,
       coalesce(y.running_hours, 0) as running_hours, coalesce(y.service_hours, 0) as service_hours
@@ -79,7 +78,8 @@ export async function equipmentPage(db: Knex, scope: ReportScope, first: number,
     const declared = declaredHoursOf(extra);
     return {
       instrumentId: r.id, localId: r.local_id, name: r.name, nameEn: r.name_en, institutionId: r.institution_id, institutionName: r.institution_name,
-      classCode: nationalClassCode(r.instrument_class), originalValueWan: r.worth_wan, purchaseDate: r.purchase_date, address: r.address,
+      // as specific as the owner gave or the hub inferred; rows harvested before codes were kept have their top class's
+      classCode: r.class_code ?? instrumentClassInfo(r.instrument_class).code, originalValueWan: r.worth_wan, purchaseDate: r.purchase_date, address: r.address,
       model: r.model, manufacturer: r.manufacturer, country: r.country, specs: r.specs, functions: r.functions, externalRate: r.external_rate,
       contactName: r.contact_name, contactPhone: r.contact_phone, contactEmail: r.contact_email, extra,
       runningHours: recorded.running, serviceHours: recorded.service, declared, mismatches: hoursMismatches(declared, recorded, scope.tolerance),
