@@ -11,7 +11,7 @@
 import { instrumentClassInfo, type InstrumentClassKey } from './classes.ts';
 import { recognizeInstrumentTypes } from './instrument-type-recognition.ts';
 import { instrumentTypeByKey, type InstrumentType } from './instrument-types.ts';
-import { NATIONAL_CLASSES, nationalNameKey, resolveNationalClass, type NationalClass } from './national-classes.ts';
+import { NATIONAL_CLASSES, nationalNameKey, resolveNationalClass } from './national-classes.ts';
 
 export interface InstrumentDescription {
   name: string;
@@ -33,17 +33,33 @@ export interface InstrumentClassification {
 const NAMED_CLASSES = NATIONAL_CLASSES
   .filter((c) => c.name !== '其他')
   .map((c) => ({ national: c, key: nationalNameKey(c.name) }));
+type Named = (typeof NAMED_CLASSES)[number];
+
+const CJK = /[\u3400-\u9fff]/;
+
+function better(a: Named | undefined, b: Named | undefined): Named | undefined {
+  if (!a || !b) return a ?? b;
+  return b.key.length > a.key.length || (b.key.length === a.key.length && b.national.level > a.national.level) ? b : a;
+}
 
 /** The longest national class name inside the texts (the deeper one on a tie), of the class when one is known. */
-function mostSpecificNamed(texts: readonly string[], classKey: InstrumentClassKey | undefined): NationalClass | undefined {
-  const keys = texts.map(nationalNameKey);
-  let best: (typeof NAMED_CLASSES)[number] | undefined;
+function mostSpecificNamed(texts: readonly string[], classKey: InstrumentClassKey | undefined): Named | undefined {
+  // the national names are Chinese: a text without a Chinese character holds none of them
+  const keys = texts.filter((t) => CJK.test(t)).map(nationalNameKey);
+  if (keys.length === 0) return undefined;
+  let best: Named | undefined;
   for (const named of NAMED_CLASSES) {
     if (classKey && named.national.classKey !== classKey) continue;
-    if (!keys.some((k) => k.includes(named.key))) continue;
-    if (!best || named.key.length > best.key.length || (named.key.length === best.key.length && named.national.level > best.national.level)) best = named;
+    if (keys.some((k) => k.includes(named.key))) best = better(best, named);
   }
-  return best?.national;
+  return best;
+}
+
+/** The national class named inside a type's own Chinese names (扫描电镜 in 场发射扫描电镜), once per type. */
+const namedByType = new Map<string, Named | undefined>();
+function namedInType(type: InstrumentType): Named | undefined {
+  if (!namedByType.has(type.key)) namedByType.set(type.key, mostSpecificNamed([type.zh, ...type.zhVariants], type.instrumentClass));
+  return namedByType.get(type.key);
 }
 
 function firstRecognizedType(texts: readonly string[]): InstrumentType | undefined {
@@ -64,8 +80,7 @@ export function inferInstrumentClass(instrument: InstrumentDescription): Instrum
 
   const ownWords = [instrument.name, instrument.nameEn, instrument.model].filter((t): t is string => !!t && t.trim() !== '');
   const type = firstRecognizedType(ownWords) ?? (category ? firstRecognizedType([category]) : undefined);
-  const hints = [...ownWords, ...(category ? [category] : []), ...(type ? [type.zh, ...type.zhVariants] : [])];
-  const named = mostSpecificNamed(hints, type?.instrumentClass);
+  const named = better(mostSpecificNamed([...ownWords, ...(category ? [category] : [])], type?.instrumentClass), type && namedInType(type))?.national;
   if (type) return { classKey: type.instrumentClass, classCode: named?.code ?? instrumentClassInfo(type.instrumentClass).code, inferred: true };
   if (named) return { classKey: named.classKey, classCode: named.code, inferred: true };
   return { classKey: 'OTHER', classCode: instrumentClassInfo('OTHER').code, inferred: true };
