@@ -1,6 +1,6 @@
 /**
  * The 15 top-level classes of the national instrument class code list (仪器分类编码,
- * schema/national-classes.csv), as the API's InstrumentClass enum names them. The codes are the
+ * schema/thesaurus/nrii-instrument-classes.csv), as the API's InstrumentClass enum names them. The codes are the
  * national six-digit ones: the list runs 01–07, then 080000 天文仪器 … 140000 激光器, 990000 其他仪器,
  * which is not the enum's order. The second and third levels, and resolving an owner's code or
  * name at any level, are in national-classes.ts.

@@ -1,7 +1,8 @@
 /**
  * The national instrument class code list (仪器分类编码), all three levels: 15 top classes, 104
- * second- and 631 third-level ones, kept as data in national-classes.csv (the national platform's
- * list, codes and names unchanged; ../shared/reference/README.md says where it comes from).
+ * second- and 631 third-level ones, kept as data in thesaurus/nrii-instrument-classes.csv (the
+ * national platform's list, codes and names unchanged; the thesaurus files each kind of instrument
+ * under one of its codes).
  *
  * Owners write a class as a code at any level (010000, 010100, 010102), as a code a spreadsheet
  * program shortened (10102 for 010102; 01 and 0101 for their levels), as a name at any level
@@ -22,7 +23,7 @@ export interface NationalClass {
   classKey: InstrumentClassKey;
 }
 
-const CSV_URL = new URL('./national-classes.csv', import.meta.url);
+const CSV_URL = new URL('./thesaurus/nrii-instrument-classes.csv', import.meta.url);
 
 function readNationalClasses(): NationalClass[] {
   const keyByTopCode = new Map(INSTRUMENT_CLASSES.map((c) => [c.code, c.key]));

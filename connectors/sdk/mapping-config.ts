@@ -19,7 +19,7 @@ function termCheck<K extends string>(terms: TermMap<K>, what: string): (value: s
 }
 
 function nationalClassCheck(value: string): string | null {
-  return resolveNationalClass(value) ? null : 'is not a national instrument class (a code or name of schema/national-classes.csv)';
+  return resolveNationalClass(value) ? null : 'is not a national instrument class (a code or name of the national list, schema/thesaurus/nrii-instrument-classes.csv)';
 }
 
 /** Canonical fields with a closed set of values: the target of a value map must be one of them. */
