@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENT_TYPES } from '../schema/instrument-types.ts';
+import { LAB_INSTRUMENT_TYPES } from '../schema/thesaurus/lab-instrument-types.ts';
 import { NATIONAL_CLASS_TYPES } from '../schema/thesaurus/national-class-types.ts';
 import type { ThesaurusEntry } from '../schema/thesaurus/thesaurus-entry.ts';
 
@@ -19,10 +20,20 @@ function nationalClasses(): NationalClass[] {
 const CLASSES = nationalClasses();
 const CODES = new Set(CLASSES.map((c) => c.code));
 const THIRD_LEVEL = CLASSES.filter((c) => c.level === 3 && c.name !== '其他');
-const FILES: Record<string, ThesaurusEntry[]> = { NATIONAL_CLASS_TYPES };
+const FILES: Record<string, ThesaurusEntry[]> = { NATIONAL_CLASS_TYPES, LAB_INSTRUMENT_TYPES };
 const KNOWN_KEYS = new Set([...INSTRUMENT_TYPES.map((t) => t.key), ...Object.values(FILES).flat().map((e) => e.key)]);
-/** the same name written with other case, width or spacing */
-const fold = (name: string) => name.normalize('NFKC').toLowerCase().replace(/[\s\-_/·]+/g, '');
+/**
+ * The form in which recognition compares a name (schema/instrument-type-recognition.ts): Chinese
+ * without spaces, hyphens or bracketed asides; Latin as lightly stemmed words, short ones run together.
+ */
+function fold(name: string): string {
+  const text = name.normalize('NFKC').toLowerCase();
+  if (/[\u3400-\u9fff]/.test(text)) return text.replace(/[\s\-_/·]+/g, '').replace(/[（(][^）)]*[）)]/g, '');
+  const words = (text.match(/[a-z0-9]+/g) ?? []).map((w) => (w.length > 4 ? w.replace(/(ies|es|s|y|e)$/, '') : w));
+  return words.join('').length <= 8 ? words.join('') : words.join(' ');
+}
+/** national classes listed twice, or under the name of a class elsewhere: the one name stands for both kinds */
+const SHARED_CLASS_NAMES = new Set(['原子力显微镜', '漫透射视觉密度工作基准', '频谱分析仪', '合成孔径雷达']);
 /** words so general that, as a type name, they would label many unrelated instruments */
 const TOO_GENERIC = new Set(['system', 'analyzer', 'analyser', 'instrument', 'device', 'equipment', 'meter', '仪', '仪器', '系统', '设备', '装置', '分析仪', '测试仪']);
 
@@ -58,7 +69,7 @@ describe('thesaurus data', () => {
           expect(e.en.length, e.key).toBeGreaterThan(0);
           for (const zh of e.zh) expect(zh, e.key).toMatch(/[\u3400-\u9fff]/);
           for (const en of e.en) expect(en, e.key).toMatch(/[A-Za-z]/);
-          const names = [...e.zh, ...e.en].map(fold);
+          const names = [...e.zh, ...e.en, ...(e.abbr ?? [])].map(fold);
           expect(names.filter((n, i) => names.indexOf(n) !== i), e.key).toEqual([]);
           for (const name of [...e.zh, ...e.en, ...(e.abbr ?? [])]) expect(TOO_GENERIC.has(fold(name)), `${e.key}: ${name}`).toBe(false);
         }
@@ -72,4 +83,16 @@ describe('thesaurus data', () => {
       });
     });
   }
+
+  it('gives a name to one kind only, apart from national class names the list itself repeats', () => {
+    const kindsByName = new Map<string, Set<string>>();
+    for (const e of Object.values(FILES).flat()) {
+      for (const name of [...e.zh, ...e.en, ...(e.abbr ?? [])]) {
+        const kinds = kindsByName.get(fold(name)) ?? new Set<string>();
+        kindsByName.set(fold(name), kinds.add(e.key));
+      }
+    }
+    const shared = [...kindsByName].filter(([name, kinds]) => kinds.size > 1 && !SHARED_CLASS_NAMES.has(name));
+    expect(shared.map(([name, kinds]) => `${name}: ${[...kinds].join(', ')}`)).toEqual([]);
+  });
 });
