@@ -16,7 +16,7 @@ import { startGateway } from './server.ts';
 import { createAuthenticator } from '../subgraphs/auth/authenticate.ts';
 import { adminToken, hubSecret, userTokenSecret } from './hub-files.ts';
 import { createSealer } from '../subgraphs/storage/sealed-text.ts';
-import { createUserTokens, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
+import { createUserTokens, tokenMaxDaysFromEnv, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
 import { findUsers } from '../subgraphs/accounts/user-store.ts';
 
 export interface HubOptions {
@@ -69,6 +69,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       secret: userTokenSecret(dataDir),
       jwksFile: options.jwksFile,
       findUser: async (id) => (await findUsers(db, [id])).get(id) ?? null,
+      maxDays: tokenMaxDaysFromEnv(),
     });
     log(userTokens.describe);
 

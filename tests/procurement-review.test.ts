@@ -89,6 +89,30 @@ describe.each(DATABASE_TARGETS)('duplicate-purchase review ($name)', (target) =>
     expect((await at('2500000')).requirement).toBe('MUNICIPAL_APPROVAL');
   });
 
+  it('answers an anonymous caller without storing anything; storing and large plans need a token', async () => {
+    const stored = await storedChecks();
+    const anonymous = await hub.gql<{ procurementCheck: { id: string; stored: boolean; duplicateRisk: string } }>('query ($input: PlannedPurchaseInput!) { procurementCheck(input: $input) { id stored duplicateRisk } }', { input: { name: '透射电镜', budget: '8000000', institutionId: 'inst-any' } }, null);
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data?.procurementCheck).toMatchObject({ stored: false, duplicateRisk: 'HIGH' });
+    expect((await hub.gql<{ storedProcurementCheck: unknown }>('query ($id: ID!) { storedProcurementCheck(id: $id) { id } }', { id: anonymous.data!.procurementCheck.id })).data?.storedProcurementCheck).toBeNull();
+    const askedToStore = await hub.gql('query ($input: PlannedPurchaseInput!) { procurementCheck(input: $input, store: true) { id } }', { input: { name: '透射电镜', budget: '8000000' } }, null);
+    expect(askedToStore.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(askedToStore.errors?.[0].message).toContain('needs a bearer token');
+    const PLAN = 'query ($items: [PlannedPurchaseInput!]!) { procurementPlanCheck(items: $items) { index error check { stored } } }';
+    const item = (n: number) => ({ name: `透射电镜 ${n}`, budget: '3000000', institutionId: 'inst-any' });
+    const small = await hub.gql<{ procurementPlanCheck: Array<{ check: { stored: boolean } }> }>(PLAN, { items: Array.from({ length: 20 }, (_, n) => item(n)) }, null);
+    expect(small.errors).toBeUndefined();
+    expect(small.data?.procurementPlanCheck.every((r) => r.check.stored === false)).toBe(true);
+    const large = await hub.gql(PLAN, { items: Array.from({ length: 21 }, (_, n) => item(n)) }, null);
+    expect(large.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(large.errors?.[0].message).toContain('without a bearer token a plan has at most 20 items, got 21');
+    expect(await storedChecks()).toBe(stored);
+    // signed in, the same check is stored for the reviewers
+    const signedIn = await hub.gql<{ procurementCheck: { stored: boolean } }>('query ($input: PlannedPurchaseInput!) { procurementCheck(input: $input) { stored } }', { input: { name: '透射电镜', budget: '8000000' } });
+    expect(signedIn.data?.procurementCheck.stored).toBe(true);
+    expect(await storedChecks()).toBe(stored + 1);
+  });
+
   it('weighs idle capacity from usage records, merging overlapping reports', async () => {
     const before = await check({ name: 'FE-SEM', budget: '3000000' });
     expect(before.duplicateRisk).toBe('HIGH');

@@ -16,6 +16,8 @@ const USAGE = `usage: irhub <command>
   supergraph                               print the served supergraph SDL
   users add <userId> --institution <institutionId> [--role USER|INSTITUTION_STAFF|REVIEWER|ADMIN]
   users list [--institution <institutionId>]
+  users disable|enable|revoke <userId>     refuse a user's tokens / again accept them / refuse those issued so far
+  users role <userId> <ROLE>               change a user's role (effective on its next request)
   token <userId> [--days 30]               a bearer token for a user
   procurement check <plan.csv|xlsx> [--out report.html] [--csv report.csv]
                                            查重评议 of a whole procurement plan, as a report

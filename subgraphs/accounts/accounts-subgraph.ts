@@ -5,12 +5,19 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { dateTimeScalar } from '../../schema/scalars.ts';
 import { requireRole, type Role } from '../auth/hub-claims.ts';
 import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
-import { addUser, findUsers, listUsers } from './user-store.ts';
+import { addUser, changeUser, findUsers, listUsers, type AccountChange } from './user-store.ts';
 
 const ACCOUNTS_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
 function startAccountsSubgraph(services: HubServices) {
-  const { db, userTokens } = services;
+  const { db, userTokens, log } = services;
+  const change = async (context: HubContext, id: string, what: AccountChange, action: string) => {
+    const admin = requireRole(context.claims, ['ADMIN'], action);
+    const user = await changeUser(db, id, what);
+    userTokens.forget(id);
+    log(`accounts: ${action} ${id} by ${admin.sub}: ${JSON.stringify(what)}`);
+    return user;
+  };
   const resolvers: GraphQLResolverMap<HubContext> = {
     DateTime: dateTimeScalar,
     Query: {
@@ -36,6 +43,10 @@ function startAccountsSubgraph(services: HubServices) {
         }
         return { userId: args.userId, ...(await userTokens.issue(args.userId, args.days)) };
       },
+      disableUser: (_root, args: { id: string }, context: HubContext) => change(context, args.id, { disabled: true }, 'disabling a user'),
+      enableUser: (_root, args: { id: string }, context: HubContext) => change(context, args.id, { disabled: false }, 'enabling a user'),
+      setUserRole: (_root, args: { id: string; role: Role }, context: HubContext) => change(context, args.id, { role: args.role }, 'changing a role'),
+      revokeUserTokens: (_root, args: { id: string }, context: HubContext) => change(context, args.id, { revokeTokens: true }, 'revoking tokens'),
     },
   };
   return serveHubSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers, authenticate: services.authenticate });

@@ -20,4 +20,21 @@ export const accountsMigrations: NamedMigration[] = [
       await db.schema.dropTable('users');
     },
   },
+  {
+    name: '2026-11-30-02-account-control',
+    async up(db) {
+      await db.schema.alterTable('users', (t) => {
+        // a disabled user's tokens are refused; enabling gives them back
+        t.timestamp('disabled_at', { useTz: true });
+        // tokens issued before this instant are refused (revocation)
+        t.timestamp('tokens_valid_after', { useTz: true });
+      });
+    },
+    async down(db) {
+      await db.schema.alterTable('users', (t) => {
+        t.dropColumn('disabled_at');
+        t.dropColumn('tokens_valid_after');
+      });
+    },
+  },
 ];

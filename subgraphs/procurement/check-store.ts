@@ -18,6 +18,8 @@ export type Decision = (typeof DECISIONS)[number];
 export interface StoredCheck extends ProcurementCheckResult {
   id: string;
   checkedBy: string | null;
+  /** false for an anonymous caller's check, which is answered and not kept */
+  stored: boolean;
 }
 
 export interface DecisionRecord {
@@ -35,7 +37,7 @@ interface CheckRow { id: string; checked_by: string | null; result: ProcurementC
 interface DecisionRow { id: string | number; check_id: string; decision: Decision; reason: string; decided_by: string; decided_by_role: string; decided_at: Date; check_snapshot: StoredCheck | string }
 
 function storedCheck(row: CheckRow): StoredCheck {
-  return { ...fromJsonb(row.result), id: row.id, checkedBy: row.checked_by };
+  return { ...fromJsonb(row.result), id: row.id, checkedBy: row.checked_by, stored: true };
 }
 
 function decisionRecord(row: DecisionRow): DecisionRecord {
@@ -59,7 +61,12 @@ export async function saveCheck(db: Knex, result: ProcurementCheckResult, claims
     purchase: JSON.stringify(result.purchase),
     result: JSON.stringify(result),
   });
-  return { ...result, id, checkedBy: claims?.sub ?? null };
+  return { ...result, id, checkedBy: claims?.sub ?? null, stored: true };
+}
+
+/** a check answered and not kept: its id finds nothing later */
+export function unstoredCheck(result: ProcurementCheckResult): StoredCheck {
+  return { ...result, id: `unstored_${randomUUID()}`, checkedBy: null, stored: false };
 }
 
 export async function loadCheck(db: Knex, id: string): Promise<StoredCheck | null> {

@@ -14,7 +14,7 @@ import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { InstrumentClassKey } from '../../schema/classes.ts';
 import { requireRole, type HubClaims } from '../auth/hub-claims.ts';
 import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
-import { decisionsOf, listRegistrations, listReviews, loadCheck, recordDecision, registrationTotals, saveCheck, type Decision, type DecisionRecord, type ReviewStatus, type StoredCheck } from './check-store.ts';
+import { decisionsOf, listRegistrations, listReviews, loadCheck, recordDecision, registrationTotals, saveCheck, unstoredCheck, type Decision, type DecisionRecord, type ReviewStatus, type StoredCheck } from './check-store.ts';
 import { checkPurchase, type CheckedCandidate } from './procurement-check.ts';
 import type { PlannedPurchase } from './purchase-profile.ts';
 import { reviewThresholdsFromEnv } from './review-requirement.ts';
@@ -26,6 +26,8 @@ ${inventoryDefinitions(['Decimal', 'InstrumentClass', 'SharingMode'])}
 ${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}`;
 
 export const MAX_PLAN_ITEMS = 2000;
+/** an anonymous caller's plan: enough to try the check, too few to load the hub */
+export const MAX_ANONYMOUS_PLAN_ITEMS = 20;
 const PLAN_CONCURRENCY = 4;
 const REVIEWERS = ['REVIEWER', 'ADMIN'] as const;
 
@@ -74,20 +76,33 @@ function mayRead(check: StoredCheck, claims: HubClaims | null): boolean {
 function startProcurementSubgraph(services: HubServices) {
   const { db } = services;
   const thresholds = reviewThresholdsFromEnv();
-  const check = async (input: PlannedPurchaseInput, first: number, claims: HubClaims | null) => {
+  const check = async (input: PlannedPurchaseInput, first: number, claims: HubClaims | null, store: boolean) => {
     const result = await checkPurchase(db, plannedPurchase(input), { sourceIds: services.supergraph().sourceIds, thresholds, now: new Date(), first });
-    return saveCheck(db, result, claims);
+    return store ? saveCheck(db, result, claims) : unstoredCheck(result);
+  };
+  /**
+   * Checks are stored (and reach the reviewers' queue) only for a signed-in caller; an
+   * anonymous one gets the answer and nothing is written. Asking to store anonymously is an error.
+   */
+  const storing = (claims: HubClaims | null, store: boolean | null | undefined): boolean => {
+    if (store === true && !claims) throw new GraphQLError('store: storing a procurement check (for a reviewer to decide on) needs a bearer token; without one the check is answered and not stored', { extensions: { code: 'UNAUTHENTICATED', field: 'store' } });
+    return store ?? claims !== null;
   };
   const resolvers: GraphQLResolverMap<ProcurementContext> = {
     DateTime: dateTimeScalar,
     Decimal: decimalScalar,
     Query: {
-      procurementCheck: (_root, args: { input: PlannedPurchaseInput; first: number }, context: ProcurementContext) => check(args.input, args.first, context.claims),
-      procurementPlanCheck: async (_root, args: { items: PlannedPurchaseInput[]; first: number }, context: ProcurementContext) => {
+      procurementCheck: (_root, args: { input: PlannedPurchaseInput; first: number; store?: boolean | null }, context: ProcurementContext) =>
+        check(args.input, args.first, context.claims, storing(context.claims, args.store)),
+      procurementPlanCheck: async (_root, args: { items: PlannedPurchaseInput[]; first: number; store?: boolean | null }, context: ProcurementContext) => {
+        const store = storing(context.claims, args.store);
         if (args.items.length > MAX_PLAN_ITEMS) throw badInput('items', `a plan has at most ${MAX_PLAN_ITEMS} items, got ${args.items.length}; split it`);
+        if (!context.claims && args.items.length > MAX_ANONYMOUS_PLAN_ITEMS) {
+          throw new GraphQLError(`items: without a bearer token a plan has at most ${MAX_ANONYMOUS_PLAN_ITEMS} items, got ${args.items.length}; sign in to check up to ${MAX_PLAN_ITEMS}`, { extensions: { code: 'UNAUTHENTICATED', field: 'items' } });
+        }
         const checkItem = async (item: PlannedPurchaseInput, index: number) => {
           try {
-            return { index, check: await check(item, args.first, context.claims), error: null };
+            return { index, check: await check(item, args.first, context.claims, store), error: null };
           } catch (error) {
             if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT') throw error;
             return { index, check: null, error: `item ${index + 1} (${item.name || 'unnamed'}): ${error.message}` };
@@ -133,6 +148,7 @@ function startProcurementSubgraph(services: HubServices) {
       },
     },
     ProcurementCheck: {
+      stored: (c: StoredCheck) => c.stored,
       recognizedTypes: (c: StoredCheck) => c.recognizedTypes.map((key) => instrumentTypeByKey(key)).filter((t) => t !== undefined).map((t) => ({ key: t.key, zh: t.zh, en: t.en })),
       recognizedFrom: (c: StoredCheck) => c.typesFrom,
       consult: (c: StoredCheck) => c.consultInstitutionIds.map((id) => ({ id })),
