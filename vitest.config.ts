@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // one graphql for all: Node (and so @apollo/gateway, and the hub outside tests) loads its CommonJS
+    // build, while Vite would give test-transformed files the ES build, and graphql refuses a schema
+    // made by the other copy
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,

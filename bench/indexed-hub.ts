@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHub, type Hub } from '../gateway/hub.ts';
+import { gatewayLimitsFromEnv, withoutRateLimits } from '../gateway/limits.ts';
 import { DEMO_INSTITUTIONS } from '../connectors/demo/demo-institutions.ts';
 import { generateInventory } from '../connectors/demo/inventory-generator.ts';
 import { writeSmallInstitutionsSheet } from '../connectors/demo/small-institutions-sheet.ts';
@@ -30,7 +31,7 @@ export async function startIndexedHub(name: string, count: number): Promise<Inde
   const schema = !process.env.DATABASE_URL ? undefined : keep ? `irhub_bench_${name}_${count}` : `irhub_test_bench_${Date.now()}`;
   const hub = await startHub({
     port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
-    databaseSchema: schema, demo: false, schedule: false, log: () => {},
+    databaseSchema: schema, demo: false, schedule: false, limits: withoutRateLimits(gatewayLimitsFromEnv()), log: () => {},
   });
   const close = async () => {
     await hub.close();

@@ -18,6 +18,7 @@ import { adminToken, hubSecret, userTokenSecret } from './hub-files.ts';
 import { createSealer } from '../subgraphs/storage/sealed-text.ts';
 import { createUserTokens, tokenMaxDaysFromEnv, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
 import { findUsers } from '../subgraphs/accounts/user-store.ts';
+import { gatewayLimitsFromEnv, type GatewayLimits } from './limits.ts';
 
 export interface HubOptions {
   /** gateway port; 0 picks a free one */
@@ -33,6 +34,8 @@ export interface HubOptions {
   sourceTimeoutMs?: number;
   /** verify users' tokens with an identity provider's keys instead of the hub's own secret */
   jwksFile?: string;
+  /** the gateway's limits; from the environment when not given */
+  limits?: GatewayLimits;
   log?: (line: string) => void;
 }
 
@@ -51,6 +54,8 @@ export interface Hub {
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // read before anything starts, so a bad limit stops the start with the variable named
+  const limits = options.limits ?? gatewayLimitsFromEnv();
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const sealer = createSealer(hubSecret(dataDir), 'source configs and connector credentials');
@@ -129,6 +134,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       hubSubgraphNames: ['catalog', ...HUB_SUBGRAPH_MODULES.map((m) => m.name)],
       sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
       hubTimeoutMs: 30_000,
+      limits,
     });
     closers.push(() => gateway.close());
 

@@ -14,6 +14,10 @@ import type { Authenticator } from '../subgraphs/auth/authenticate.ts';
 import { signedInit } from '../connectors/sdk/hub-credential.ts';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { fetcherWithTimeout } from './plugins/subgraph-timeout.ts';
+import { queryLimitsPlugin } from './plugins/query-limits.ts';
+import { fieldSuggestionsPlugin } from './plugins/field-suggestions.ts';
+import { createRateLimiter } from './plugins/rate-limit.ts';
+import type { GatewayLimits } from './limits.ts';
 import type { RegistryComposition } from './supergraph/registry-composition.ts';
 
 export interface GatewayContext extends BaseContext {
@@ -33,6 +37,7 @@ export interface GatewayOptions {
   hubSubgraphNames: readonly string[];
   sourceTimeoutMs: number;
   hubTimeoutMs: number;
+  limits: GatewayLimits;
 }
 
 class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -78,14 +83,18 @@ export async function startGateway(options: GatewayOptions) {
     // the hub stops every server itself on SIGINT/SIGTERM (gateway/cli/start-command.ts), in order
     stopOnTerminationSignals: false,
     csrfPrevention: true,
+    // who may introspect is decided per caller by queryLimitsPlugin (IRHUB_INTROSPECTION)
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    plugins: [queryLimitsPlugin(options.limits), fieldSuggestionsPlugin(options.limits.fieldSuggestions)],
   });
+  const rateLimit = createRateLimiter(options.limits.rate);
   await apollo.start();
   const http = await serveGraphqlHttp<GatewayContext>({
     port: options.port,
     host: options.host ?? '0.0.0.0',
     apollo,
+    maxBodyBytes: options.limits.maxBodyBytes,
     context: async (request) => {
       const authorization = request.headers.authorization;
       let claims: HubClaims | null;
@@ -95,6 +104,7 @@ export async function startGateway(options: GatewayOptions) {
         if (error instanceof GraphQLError) throw error;
         throw new GraphQLError('bearer token is not valid', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
+      await rateLimit(claims, request.socket.remoteAddress ?? 'unknown');
       return { claims, authorization };
     },
     routes: {

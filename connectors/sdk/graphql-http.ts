@@ -35,20 +35,33 @@ export interface GraphqlHttpServer<TContext extends BaseContext> {
   close(): Promise<void>;
 }
 
+/**
+ * The body, refused with 413 as soon as it is known to exceed `limit` (from Content-Length, or
+ * while it streams). The rest of an oversized body is read and dropped rather than the socket
+ * reset, so the client gets the 413 instead of a broken connection; past eight times the limit
+ * the socket is closed after all.
+ */
 export function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const tooLarge = () => new HttpError(413, `request body larger than ${limit} bytes`);
+    let chunks: Buffer[] | null = [];
     let size = 0;
+    if (Number(request.headers['content-length']) > limit) {
+      chunks = null;
+      reject(tooLarge());
+    }
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `request body larger than ${limit} bytes`));
-        request.destroy();
-        return;
+      if (chunks && size > limit) {
+        chunks = null;
+        reject(tooLarge());
       }
-      chunks.push(chunk);
+      if (chunks) chunks.push(chunk);
+      else if (size > 8 * limit) request.destroy();
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      if (chunks) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
 }
@@ -64,7 +77,8 @@ export function parseJsonBody(text: string): unknown {
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  // after a refused body the connection is not reused: the rest of that body may still be arriving
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...(status === 413 ? { connection: 'close' } : {}) });
   response.end(text);
 }
 

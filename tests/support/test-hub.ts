@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startHub, type Hub } from '../../gateway/hub.ts';
 import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
+import { DEFAULT_LIMITS, withoutRateLimits, type GatewayLimits } from '../../gateway/limits.ts';
 
 export interface DatabaseTarget {
   name: 'pglite' | 'postgres';
@@ -38,7 +39,10 @@ export interface GraphqlResponse<T> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-export async function startTestHub(target: DatabaseTarget, options: { sourceTimeoutMs?: number; demo?: boolean } = {}): Promise<TestHub> {
+/** Each test is one client sending as fast as it can: no rate limits unless a test sets them; every other limit as shipped. */
+export const TEST_LIMITS: GatewayLimits = withoutRateLimits(DEFAULT_LIMITS);
+
+export async function startTestHub(target: DatabaseTarget, options: { sourceTimeoutMs?: number; demo?: boolean; limits?: GatewayLimits } = {}): Promise<TestHub> {
   const temp = tempDir();
   const logs: string[] = [];
   const hub = await startHub({
@@ -50,6 +54,7 @@ export async function startTestHub(target: DatabaseTarget, options: { sourceTime
     demo: options.demo ?? false,
     schedule: false,
     sourceTimeoutMs: options.sourceTimeoutMs,
+    limits: options.limits ?? TEST_LIMITS,
     log: (line) => logs.push(line),
   });
   return {

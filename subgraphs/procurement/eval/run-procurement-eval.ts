@@ -9,6 +9,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHub } from '../../../gateway/hub.ts';
+import { gatewayLimitsFromEnv, withoutRateLimits } from '../../../gateway/limits.ts';
 import { demoTruth, instrumentsOfType } from '../../../connectors/demo/demo-truth.ts';
 
 interface LabelledPurchase { kind: string; type?: string; name: string; model?: string; manufacturer?: string; specs?: string; budget: number }
@@ -22,7 +23,7 @@ const CHECK = `query ($input: PlannedPurchaseInput!) { procurementCheck(input: $
   duplicateRisk candidates { instrument { id } } } }`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irhub-eval-'));
-const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir: dir, demo: true, schedule: false, log: () => {} });
+const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir: dir, demo: true, schedule: false, limits: withoutRateLimits(gatewayLimitsFromEnv()), log: () => {} });
 const byKind = new Map<string, { n: number; recall: number; flagged: number }>();
 const shortfalls: string[] = [];
 let noneCases = 0;

@@ -8,6 +8,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHub } from '../../../../gateway/hub.ts';
+import { gatewayLimitsFromEnv, withoutRateLimits } from '../../../../gateway/limits.ts';
 import { demoTruth, instrumentsOfType } from '../../../../connectors/demo/demo-truth.ts';
 
 interface LabelledQuery { query: string; kind: string; type?: string; model?: string }
@@ -20,7 +21,7 @@ function relevant(q: LabelledQuery): Set<string> {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irhub-eval-'));
-const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir: dir, demo: true, schedule: false, log: () => {} });
+const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir: dir, demo: true, schedule: false, limits: withoutRateLimits(gatewayLimitsFromEnv()), log: () => {} });
 const SEARCH = 'query ($text: String!, $after: String) { instruments(filter: { text: $text }, first: 100, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }';
 
 async function results(text: string): Promise<string[]> {
