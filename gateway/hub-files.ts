@@ -1,17 +1,40 @@
 /** Files the hub keeps in its data directory: the admin token and its secrets. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const DEFAULT_DATA_DIR = './.irhub';
 
+/**
+ * The data directory holds the embedded database (its WAL included), the hub's secrets and the
+ * demo's tokens: only the hub's own user may read any of it. Directories become 0700 and files
+ * lose every permission of group and others — also what an older hub or a loose umask left.
+ */
+export function lockDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = (entry: string) => {
+    const info = lstatSync(entry);
+    if (info.isSymbolicLink()) return;
+    if (info.isDirectory()) {
+      if ((info.mode & 0o777) !== 0o700) chmodSync(entry, 0o700);
+      for (const name of readdirSync(entry)) lock(path.join(entry, name));
+    } else if ((info.mode & 0o077) !== 0) {
+      chmodSync(entry, (info.mode & 0o700) | 0o600);
+    }
+  };
+  lock(dataDir);
+}
+
+/** a file of the data directory only the hub's user can read */
+export function writePrivateFile(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 function secretFile(dataDir: string, name: string): string {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, name);
-  if (!existsSync(file)) {
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-    chmodSync(file, 0o600);
-  }
+  if (!existsSync(file)) writePrivateFile(file, randomBytes(32).toString('base64url'));
   return readFileSync(file, 'utf8').trim();
 }
 

@@ -2,7 +2,6 @@
  * Starts a whole hub in one process: the database, the hub's subgraphs, a connector per
  * registered source, the composition, the gateway, and (optionally) the demo sources.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database.ts';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
@@ -14,7 +13,7 @@ import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
 import { RegistryComposition } from './supergraph/registry-composition.ts';
 import { startGateway } from './server.ts';
 import { createAuthenticator } from '../subgraphs/auth/authenticate.ts';
-import { adminToken, hubSecret, userTokenSecret } from './hub-files.ts';
+import { adminToken, hubSecret, lockDataDir, userTokenSecret } from './hub-files.ts';
 import { createSealer } from '../subgraphs/storage/sealed-text.ts';
 import { createUserTokens, tokenMaxDaysFromEnv, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
 import { findUsers } from '../subgraphs/accounts/user-store.ts';
@@ -57,7 +56,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // read before anything starts, so a bad limit stops the start with the variable named
   const limits = options.limits ?? gatewayLimitsFromEnv();
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  lockDataDir(dataDir);
   const sealer = createSealer(hubSecret(dataDir), 'source configs and connector credentials');
   const token = adminToken(dataDir);
   const closers: Array<() => Promise<void>> = [];
@@ -67,6 +66,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   try {
     const database = await openHubDatabase({ databaseUrl: options.databaseUrl, dataDir, schema: options.databaseSchema });
     closers.push(() => database.close());
+    // the embedded database's files, as it created them
+    lockDataDir(dataDir);
     log(`database: ${database.describe}`);
     const { db } = database;
 

@@ -140,10 +140,25 @@ function coordinate(value: unknown, min: number, max: number): number | null | '
 }
 
 /** Check and convert one mapped record; every problem is reported with its field, not just the first. */
+/** the most characters one text field of an imported record (or a plan's cell) may hold */
+export const MAX_TEXT_FIELD_CHARS = 4000;
+
+/** why a value is too long to import, or null */
+export function textTooLong(value: unknown): string | null {
+  return typeof value === 'string' && value.length > MAX_TEXT_FIELD_CHARS
+    ? `${value.length.toLocaleString('en-US')} characters; a text field holds at most ${MAX_TEXT_FIELD_CHARS.toLocaleString('en-US')}`
+    : null;
+}
+
 export function normalizeRecord(record: SourceRecord, defaults: NormalizeDefaults = {}): NormalizeResult {
   const v = record.values;
   const problems: FieldProblem[] = [];
   const problem = (field: CanonicalField, reason: string) => problems.push({ ref: record.ref, field, reason });
+  // an oversized cell is refused with the row, never imported whole nor cut silently
+  for (const [field, value] of [...Object.entries(v), ...Object.entries(record.extra ?? {})]) {
+    const tooLong = textTooLong(value);
+    if (tooLong) problems.push({ ref: record.ref, field, reason: tooLong });
+  }
 
   const localId = text(v.local_id);
   if (!localId) problem('local_id', 'missing required value');

@@ -55,8 +55,14 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** One cell as written back: quoted when it holds a comma, a quote or a line break. */
+/**
+ * One cell as every CSV the hub writes holds it: quoted when it holds a comma, a quote or a
+ * line break; and a text that a spreadsheet program would run as a formula (a leading = + - @,
+ * tab or carriage return: `=HYPERLINK(…)` from an applicant's plan or an owner's record) gets a
+ * leading apostrophe, so it is shown as the text it is (OWASP's CSV-injection advice).
+ */
 export function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+  const raw = value === null ? '' : String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

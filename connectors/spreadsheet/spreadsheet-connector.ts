@@ -24,6 +24,9 @@ function isEmptyRow(row: readonly CellValue[]): boolean {
   return row.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
 }
 
+/** a spreadsheet is read whole into memory at every harvest: this bounds what one file can cost (about 200,000 rows of CSV) */
+export const MAX_SPREADSHEET_BYTES = 64 * 1_048_576;
+
 export function createSpreadsheetAdapter(sourceId: string, config: SpreadsheetSourceConfig): ConnectorAdapter {
   const fileName = path.basename(config.file);
   let cache: ParsedSheet | null = null;
@@ -37,6 +40,9 @@ export function createSpreadsheetAdapter(sourceId: string, config: SpreadsheetSo
     }
     const key = `${info.mtimeMs}:${info.size}`;
     if (cache?.key === key) return cache;
+    if (info.size > MAX_SPREADSHEET_BYTES) {
+      throw new ConnectorError(`source ${sourceId}: ${fileName} is ${(info.size / 1_048_576).toFixed(1)} MB; a spreadsheet source holds at most ${MAX_SPREADSHEET_BYTES / 1_048_576} MB (split it, or connect the owner's database or API instead)`, 'SOURCE');
+    }
     let rows: CellValue[][];
     try {
       rows = /\.xlsx$/i.test(config.file) ? await readXlsx(config.file, config.sheet) : parseCsv(decodeCsv(await readFile(config.file)));

@@ -4,7 +4,7 @@
  * file. Exit code 0 when every row was checked, 1 when some rows could not be (they are listed
  * in the report and on stderr).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, connectHub } from './hub-client.ts';
@@ -32,6 +32,12 @@ export async function procurementCommand(args: string[], out: (line: string) => 
   if (!Number.isInteger(first) || first < 1 || first > 50) throw new CliError(`--candidates must be a whole number from 1 to 50, got "${values.candidates}"`);
   const htmlPath = values.out ?? `${file.replace(/\.(csv|xlsx)$/i, '')}.review.html`;
   const csvPath = values.csv ?? htmlPath.replace(/\.html?$/i, '') + '.csv';
+  // the plan is the applicant's original: a report never takes its place, nor the other report's
+  const same = (a: string, b: string) => path.resolve(a) === path.resolve(b) || (existsSync(a) && existsSync(b) && realpathSync(a) === realpathSync(b));
+  for (const [option, output] of [['--out', htmlPath], ['--csv', csvPath]] as const) {
+    if (same(output, file)) throw new CliError(`${option} ${output} is the plan being checked; the report would overwrite it — choose another file`);
+  }
+  if (same(htmlPath, csvPath)) throw new CliError(`--out and --csv name the same file (${htmlPath}); choose two`);
 
   let plan: Awaited<ReturnType<typeof readPlanFile>>;
   try {

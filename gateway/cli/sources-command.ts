@@ -1,9 +1,10 @@
 /** `irhub sources add|list|harvest|remove`: the registry, from the command line. */
-import { readFileSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { CliError, connectHub } from './hub-client.ts';
+import { writePrivateFile } from '../hub-files.ts';
 
 const RUN_FIELDS = 'id status mode seen imported rejected deleted durationMs error rejectedRows(first: 20) { ref field reason }';
 const SOURCE_FIELDS = `id kind displayName schedule typeName instrumentCount inSupergraph connectorError compositionError lastRun { ${RUN_FIELDS} }`;
@@ -127,8 +128,7 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
       }
       // a secret is never printed: it goes to a file only its owner can read
       const file = path.resolve(values['credential-file'] ?? `${id}.connector-secret`);
-      writeFileSync(file, `${credential}\n`, { mode: 0o600 });
-      chmodSync(file, 0o600);
+      writePrivateFile(file, `${credential}\n`);
       out(`source ${id}: connector credential rotated; the new secret is in ${file} — restart the connector with it (serveConnector({ credential })); until then the hub's calls to it are refused`);
       return 0;
     }

@@ -1,6 +1,7 @@
 /** `irhub start` (and `npm start`): a whole hub in this process, until Ctrl-C. */
-import { startHub } from '../hub.ts';
-import { DEFAULT_DATA_DIR } from '../hub-files.ts';
+import path from 'node:path';
+import { startHub, type Hub } from '../hub.ts';
+import { DEFAULT_DATA_DIR, writePrivateFile } from '../hub-files.ts';
 
 const EXAMPLE_QUERY = `{
   instruments(filter: { text: "扫描电镜", districts: ["南山区"] }, first: 5) {
@@ -13,9 +14,12 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const started = Date.now();
+  // whatever the hub and its embedded database create is its user's alone
+  process.umask(0o077);
+  const dataDir = path.resolve(env.IRHUB_DATA_DIR ?? DEFAULT_DATA_DIR);
   const hub = await startHub({
     port,
-    dataDir: env.IRHUB_DATA_DIR ?? DEFAULT_DATA_DIR,
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     demo: env.IRHUB_DEMO !== '0',
     jwksFile: env.IRHUB_JWKS_FILE || undefined,
@@ -30,12 +34,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   out(`curl -s http://localhost:${hub.url.split(':').at(-1)}/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
   if (hub.demoUserIds.length > 0 && hub.userTokens.canIssue) {
     out('');
-    out('Demo users (send as Authorization: Bearer <token>; a fresh one: npx irhub token <userId>):');
-    const users = await hub.database.db('users').whereIn('id', hub.demoUserIds).orderBy('id').select('id', 'role', 'institution_name') as Array<{ id: string; role: string; institution_name: string }>;
-    for (const user of users) {
-      const { token } = await hub.userTokens.issue(user.id, 30);
-      out(`  ${user.id.padEnd(10)} ${user.role.padEnd(17)} ${user.institution_name}\n    ${token}`);
-    }
+    for (const line of await writeDemoTokens(hub, dataDir)) out(line);
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -45,4 +44,20 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   out('stopping…');
   await hub.close();
   return 0;
+}
+
+/**
+ * Fresh tokens for the demo's users, written to a file only the hub's user can read: a token
+ * printed to a terminal ends up in logs and scroll-back. Returns what to tell the operator.
+ */
+export async function writeDemoTokens(hub: Pick<Hub, 'database' | 'demoUserIds' | 'userTokens'>, dataDir: string): Promise<string[]> {
+  const users = await hub.database.db('users').whereIn('id', hub.demoUserIds).orderBy('id').select('id', 'role', 'institution_name') as Array<{ id: string; role: string; institution_name: string }>;
+  const lines = [`# the demo's users; send as Authorization: Bearer <token> (valid ${hub.userTokens.maxDays} days; a fresh one: npx irhub token <userId>)`];
+  for (const user of users) {
+    const { token } = await hub.userTokens.issue(user.id, hub.userTokens.maxDays);
+    lines.push(`${user.id}\t${user.role}\t${user.institution_name}\t${token}`);
+  }
+  const file = path.join(dataDir, 'demo-tokens.tsv');
+  writePrivateFile(file, `${lines.join('\n')}\n`);
+  return [`Demo users: ${users.map((u) => `${u.id} (${u.role})`).join(', ')}`, `their bearer tokens are in ${file} (readable by you only)`];
 }

@@ -127,7 +127,7 @@ export class RegistryComposition implements SupergraphManager {
   /** kept for other gateway replicas or Apollo Router, which can serve the same file */
   private async store(sdl: string, sourceIds: string[], ms: number): Promise<void> {
     const file = path.join(this.options.dataDir, 'supergraph.graphql');
-    await writeFile(`${file}.tmp`, sdl);
+    await writeFile(`${file}.tmp`, sdl, { mode: 0o600 });
     await rename(`${file}.tmp`, file);
     await this.options.db('supergraphs').insert({ sdl, source_ids: JSON.stringify(sourceIds), status: 'SERVED', compose_ms: ms });
   }

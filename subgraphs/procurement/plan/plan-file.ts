@@ -3,9 +3,10 @@
  * purchase a row, Chinese or English headers, budget in 元 or 万元 as the header says. Broken
  * rows are reported by row and field; the rest are checked.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../../../connectors/spreadsheet/csv.ts';
+import { textTooLong } from '../../../connectors/sdk/canonical.ts';
 import { readXlsx, type CellValue } from '../../../connectors/spreadsheet/xlsx.ts';
 import type { InstrumentClassKey } from '../../../schema/classes.ts';
 import { resolveNationalClass } from '../../../schema/national-classes.ts';
@@ -55,8 +56,13 @@ function text(cell: CellValue | string | undefined): string {
   return (cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell)).trim();
 }
 
+/** a plan holds at most 2,000 items: a file far larger than that is not a plan */
+export const MAX_PLAN_FILE_BYTES = 10 * 1_048_576;
+
 async function readCells(file: string): Promise<Array<Array<CellValue | string>>> {
   const extension = path.extname(file).toLowerCase();
+  const size = statSync(file).size;
+  if (size > MAX_PLAN_FILE_BYTES) throw new PlanFileError(`${file}: ${(size / 1_048_576).toFixed(1)} MB; a plan file holds at most ${MAX_PLAN_FILE_BYTES / 1_048_576} MB`);
   if (extension === '.csv') return parseCsv(readFileSync(file, 'utf8'));
   if (extension === '.xlsx') return readXlsx(file);
   throw new PlanFileError(`${file}: a plan is a .csv or .xlsx file, not "${extension || 'no extension'}"`);
@@ -96,6 +102,11 @@ export async function readPlanFile(file: string): Promise<{ items: PlanItem[]; p
     const row = r + 1;
     const get = (field: PlanField) => (columns.has(field) ? text(cells[r][columns.get(field)!]) : '');
     if (cells[r].every((c) => text(c) === '')) continue;
+    const oversized = [...columns].map(([field, column]) => [field, textTooLong(text(cells[r][column]))] as const).find(([, tooLong]) => tooLong);
+    if (oversized) {
+      problems.push({ row, field: oversized[0], message: oversized[1]! });
+      continue;
+    }
     const name = get('name');
     if (!name) {
       problems.push({ row, field: 'name', message: 'the planned instrument has no name' });
