@@ -4,7 +4,7 @@
  * headers; the hub's calls to it (gateway fetches, harvest, calendar) carry the hub's
  * signature and no identity; a call without, with another secret, changed, replayed or stale
  * is refused; rotating a source's secret invalidates the old one; secrets are stored sealed
- * and never printed.
+ * (an older hub's plain ones too, on start) and never printed.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import { SIGNATURE_HEADER, newSourceSecret, signHubRequest } from '../connectors/sdk/hub-credential.ts';
-import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, REMOTE_CREDENTIAL, startTestHub, type TestHub } from './support/test-hub.ts';
+import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, REMOTE_CREDENTIAL, startTestHub, tempDir, type TestHub } from './support/test-hub.ts';
+import { startHub } from '../gateway/hub.ts';
 import { jsonCatalogueConfig, startJsonCatalogue, writeSheet, type JsonCatalogue } from './support/source-fixtures.ts';
 
 const run = promisify(execFile);
@@ -185,6 +186,31 @@ describe.each(DATABASE_TARGETS)('trust boundaries ($name)', (target) => {
       expect(text).not.toContain(OWNER_API_TOKEN);
       expect(text).not.toContain(REMOTE_CREDENTIAL);
       expect(text).not.toContain(hub.registry.connectorEndpoint('rental')!.credential);
+    }
+  });
+});
+
+describe('a data directory of an older hub', () => {
+  it('has its plain source configs sealed and given a credential on start', async () => {
+    const temp = tempDir();
+    const dataDir = path.join(temp.dir, 'hub');
+    const open = () => startHub({ port: 0, host: '127.0.0.1', dataDir, demo: false, schedule: false, log: () => {} });
+    let hub = await open();
+    try {
+      const file = writeSheet(temp.dir, 'old.csv', [ROW]);
+      const gql = async (query: string, variables: object) => (await fetch(hub.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminToken}` }, body: JSON.stringify({ query, variables }) })).json() as Promise<{ data?: { harvestSource?: { status: string } }; errors?: unknown }>;
+      expect((await gql(ADD_SOURCE, addSourceInput('old', 'SPREADSHEET', { file }))).errors).toBeUndefined();
+      // as an older hub stored it: the config in plain text, no credential
+      await hub.database.db('sources').where({ id: 'old' }).update({ config: JSON.stringify({ file }), credential: null });
+      await hub.close();
+      hub = await open();
+      const row = await hub.database.db('sources').where({ id: 'old' }).first('config', 'credential') as { config: string; credential: string };
+      expect(row.config).toMatch(/^sealed:v1:/);
+      expect(row.credential).toMatch(/^sealed:v1:/);
+      expect((await gql('mutation { harvestSource(id: "old", full: true) { status } }', {})).data?.harvestSource?.status).toBe('SUCCEEDED');
+    } finally {
+      await hub.close();
+      temp.remove();
     }
   });
 });
