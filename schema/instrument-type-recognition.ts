@@ -1,13 +1,21 @@
 /**
  * Recognising thesaurus types in free text — an owner's instrument name, an applicant's
- * purchase title. Chinese names match as substrings (owners write without spaces), Latin
- * names and abbreviations as whole words, stemmed and with or without hyphens ("FE-SEM",
- * "FESEM", "field emission scanning electron microscopes"). Where matches overlap the longer
- * one wins, so "场发射扫描电镜" is FE_SEM, not also SEM, and "核磁共振成像" is MRI, never NMR.
+ * purchase title, a search. Chinese names match as substrings (owners write without spaces),
+ * Latin names and abbreviations as whole words, stemmed, spelling-corrected and with or without
+ * hyphens ("FE-SEM", "FESEM", "field emission scanning electron microscopes"). Where matches
+ * overlap the longer one wins, so "场发射扫描电镜" is FE_SEM, not also SEM, and "核磁共振成像"
+ * is MRI, never NMR.
+ *
+ * Owners' records also say what an instrument is in two ways a search text does not: a product
+ * line instead of the kind ("Avanti J-26", "Orbitrap Fusion"), and a name cut short by an export
+ * ("Field Emission Scann"). `fromRecord` recognises both; a search for "Orbitrap" wants that
+ * line, not every mass spectrometer, so queries leave product lines to the words.
  *
  *   recognizeInstrumentTypes("Zeiss 场发射扫描电镜 Sigma 300") → [{ key: 'FE_SEM', matched: '场发射扫描电镜', exact: false }]
  */
 import { INSTRUMENT_TYPES, instrumentTypeNames } from './instrument-types.ts';
+import { PRODUCT_LINES } from './thesaurus/thesaurus.ts';
+import { completeWord, correctWord } from './instrument-type-spelling.ts';
 
 export interface RecognizedType {
   key: string;
@@ -17,7 +25,7 @@ export interface RecognizedType {
   exact: boolean;
 }
 
-interface Pattern { key: string; name: string; cjk: boolean; words: string[]; length: number }
+interface Pattern { key: string; name: string; cjk: boolean; words: string[]; length: number; productLine: boolean }
 
 const CJK = /[\u3400-\u9fff]/;
 
@@ -25,9 +33,16 @@ function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** Latin words, lightly stemmed (microscopes/microscopy → microscop); keeps the matcher self-contained. */
+/** a Latin word as the patterns hold it, lightly stemmed (microscopes/microscopy → microscop) */
+function stem(word: string): string {
+  return word.length > 4 ? word.replace(/(ies|es|s|y|e)$/, '') : word;
+}
+
+/** Latin words, spelling-corrected, and split at letter–digit boundaries ("lambda950" → lambda, 950) */
 function words(text: string): string[] {
-  return (fold(text).match(/[a-z0-9]+/g) ?? []).map((w) => (w.length > 4 ? w.replace(/(ies|es|s|y|e)$/, '') : w));
+  return (fold(text).match(/[a-z0-9]+/g) ?? [])
+    .flatMap((w) => (/[a-z]/.test(w) && /\d/.test(w) ? w.match(/[a-z]+|\d+/g)! : [w]))
+    .map((w) => stem(correctWord(w) ?? w));
 }
 
 function cjkForm(text: string): string {
@@ -35,49 +50,107 @@ function cjkForm(text: string): string {
 }
 
 const PATTERNS: Pattern[] = [];
-for (const type of INSTRUMENT_TYPES) {
-  for (const name of new Set(instrumentTypeNames(type))) {
-    if (CJK.test(name)) {
-      // short forms such as 核磁 are safe: the longest match wins, so 核磁共振成像 is taken by MRI first
-      const form = cjkForm(name);
-      PATTERNS.push({ key: type.key, name, cjk: true, words: [form], length: [...form].length * 2 });
-    } else {
-      const w = words(name);
-      if (w.length === 0) continue;
-      PATTERNS.push({ key: type.key, name, cjk: false, words: w, length: w.join('').length });
-      // abbreviations are also written run together: FE-SEM as FESEM, LC-MS as LCMS
-      if (w.length > 1 && w.join('').length <= 8) PATTERNS.push({ key: type.key, name, cjk: false, words: [w.join('')], length: w.join('').length });
-    }
+function addPattern(key: string, name: string, productLine: boolean): void {
+  if (CJK.test(name)) {
+    // short forms such as 核磁 are safe: the longest match wins, so 核磁共振成像 is taken by MRI first
+    const form = cjkForm(name);
+    PATTERNS.push({ key, name, cjk: true, words: [form], length: [...form].length * 2, productLine });
+    return;
   }
+  const w = words(name);
+  if (w.length === 0) return;
+  PATTERNS.push({ key, name, cjk: false, words: w, length: w.join('').length, productLine });
+  // abbreviations are also written run together: FE-SEM as FESEM, LC-MS as LCMS
+  if (w.length > 1 && w.join('').length <= 8) PATTERNS.push({ key, name, cjk: false, words: [w.join('')], length: w.join('').length, productLine });
 }
+for (const type of INSTRUMENT_TYPES) for (const name of new Set(instrumentTypeNames(type))) addPattern(type.key, name, false);
+for (const line of PRODUCT_LINES) if (line.line.replace(/[^A-Za-z]/g, '').length >= 3) addPattern(line.type, line.line, true);
 PATTERNS.sort((a, b) => b.length - a.length);
 
-export function recognizeInstrumentTypes(text: string): RecognizedType[] {
+// thousands of patterns, tens of thousands of records: look up only the patterns a text can hold,
+// by their first word or their first two characters (PATTERNS' order, longest first, is kept)
+const BY_FIRST = new Map<string, number[]>();
+PATTERNS.forEach((p, index) => {
+  const first = p.cjk ? p.words[0].slice(0, 2) : p.words[0];
+  if (!BY_FIRST.has(first)) BY_FIRST.set(first, []);
+  BY_FIRST.get(first)!.push(index);
+});
+
+function candidatePatterns(cjkText: string, textWords: readonly string[], fromRecord: boolean): Pattern[] {
+  const indexes = new Set<number>();
+  const add = (first: string) => { for (const i of BY_FIRST.get(first) ?? []) indexes.add(i); };
+  for (let i = 0; i + 1 < cjkText.length; i++) add(cjkText.slice(i, i + 2));
+  for (const w of textWords) add(w);
+  // a record's last word may be cut: the patterns starting with a word it begins
+  const last = textWords[textWords.length - 1];
+  if (fromRecord && last) for (const w of completeWord(last)) add(stem(w));
+  return [...indexes].sort((a, b) => a - b).map((i) => PATTERNS[i]);
+}
+
+/** a cut name's last words must say this much of a pattern before they stand for it */
+const MIN_CUT_MATCH = 6;
+
+/**
+ * How many words of the text at `i` a pattern matches: all of its words; or, for a record, its
+ * words up to the text's last one, which an export may have cut ("… Scann", "freeze dry") and
+ * which then need only begin the pattern's word. A cut match is `cut`.
+ */
+function matchesAt(p: Pattern, textWords: readonly string[], i: number, allowCut: boolean): { n: number; cut: boolean } {
+  const none = { n: 0, cut: false };
+  const have = Math.min(p.words.length, textWords.length - i);
+  for (let j = 0; j < have; j++) {
+    const word = textWords[i + j];
+    if (word === p.words[j]) continue;
+    const isLast = i + j === textWords.length - 1;
+    const said = p.words.slice(0, j).join('').length + word.length;
+    if (allowCut && isLast && word.length >= (j > 0 ? 2 : 3) && p.words[j].startsWith(word) && said >= MIN_CUT_MATCH) return { n: j + 1, cut: true };
+    return none;
+  }
+  return have === p.words.length ? { n: have, cut: false } : none;
+}
+
+export interface RecognitionOptions {
+  /** an owner's record: product lines name kinds, and a name may be cut short */
+  fromRecord?: boolean;
+}
+
+export function recognizeInstrumentTypes(text: string, options: RecognitionOptions = {}): RecognizedType[] {
+  const fromRecord = options.fromRecord ?? false;
   const cjkText = cjkForm(text);
   const textWords = words(text);
   const takenChars = new Array<boolean>(cjkText.length).fill(false);
   const takenWords = new Array<boolean>(textWords.length).fill(false);
   const found = new Map<string, RecognizedType>();
-  const wholeCjk = cjkText;
   const wholeWords = textWords.join(' ');
-  for (const p of PATTERNS) {
+  const candidates = candidatePatterns(cjkText, textWords, fromRecord).filter((p) => fromRecord || !p.productLine);
+  for (const p of candidates) {
     if (p.cjk) {
       let at = cjkText.indexOf(p.words[0]);
       while (at >= 0) {
         const end = at + p.words[0].length;
         if (!takenChars.slice(at, end).some(Boolean)) {
           takenChars.fill(true, at, end);
-          if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: wholeCjk === p.words[0] });
+          if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: cjkText === p.words[0] });
         }
         at = cjkText.indexOf(p.words[0], end);
       }
-    } else {
-      for (let i = 0; i + p.words.length <= textWords.length; i++) {
-        if (!p.words.every((w, j) => textWords[i + j] === w)) continue;
-        if (takenWords.slice(i, i + p.words.length).some(Boolean)) continue;
-        takenWords.fill(true, i, i + p.words.length);
-        if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: wholeWords === p.words.join(' ') && !CJK.test(text) });
-      }
+      continue;
+    }
+    for (let i = 0; i < textWords.length; i++) {
+      const { n, cut } = matchesAt(p, textWords, i, false);
+      if (!n || cut || takenWords.slice(i, i + n).some(Boolean)) continue;
+      takenWords.fill(true, i, i + n);
+      if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: !p.productLine && wholeWords === p.words.join(' ') && !CJK.test(text) });
+    }
+  }
+  // a cut name says least about what it was: the shortest pattern it begins is all it claims ("Gas Chrom" is a GC)
+  if (fromRecord && !takenWords[textWords.length - 1]) {
+    for (const p of [...candidates].reverse()) {
+      if (p.cjk) continue;
+      const i = textWords.findIndex((_, at) => matchesAt(p, textWords, at, true).cut);
+      if (i < 0 || takenWords.slice(i).some(Boolean)) continue;
+      takenWords.fill(true, i);
+      if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: false });
     }
   }
   return [...found.values()];

@@ -1,14 +1,11 @@
 /**
- * Typo tolerance for Latin words: a query word the thesaurus does not know is replaced by the
- * thesaurus word it is closest to, within one edit (two for words of ten letters or more), so "Diffractometr"
- * and "microscpe" still name their instruments. Models and short words are left alone.
+ * Typo tolerance and truncation for Latin words, at index and at query time: a word the
+ * thesaurus does not know is corrected to the vocabulary word it is closest to, within one edit
+ * (two for words of ten letters or more), so "Diffractometr", "microscpe" and an owner's
+ * "spectrophotometaer" still name their instruments; and a name cut short by an export
+ * ("Field Emission Scann", "Thermo Fisher Orbitr") has its last word completed.
  */
-import { INSTRUMENT_TYPES, instrumentTypeNames } from './instrument-types.ts';
-
-const VOCABULARY = new Set<string>();
-for (const type of INSTRUMENT_TYPES) {
-  for (const name of instrumentTypeNames(type)) for (const word of name.toLowerCase().match(/[a-z]+/g) ?? []) VOCABULARY.add(word);
-}
+import { VOCABULARY } from './instrument-vocabulary.ts';
 
 /** Levenshtein distance, giving up above `max` */
 export function editDistance(a: string, b: string, max: number): number {
@@ -27,20 +24,63 @@ export function editDistance(a: string, b: string, max: number): number {
   return previous[b.length];
 }
 
-export function correctSpelling(text: string): string {
-  return text.replace(/[A-Za-z]{5,}/g, (word) => {
-    const lower = word.toLowerCase();
-    if (VOCABULARY.has(lower)) return word;
-    const max = lower.length >= 10 ? 2 : 1;
-    let best: string | null = null;
-    let bestDistance = max + 1;
-    for (const candidate of VOCABULARY) {
-      const d = editDistance(lower, candidate, max);
+const BY_LENGTH = new Map<number, string[]>();
+for (const word of VOCABULARY) {
+  if (!BY_LENGTH.has(word.length)) BY_LENGTH.set(word.length, []);
+  BY_LENGTH.get(word.length)!.push(word);
+}
+const SORTED = [...VOCABULARY].sort();
+
+// owners' words repeat (makers, lines, the same typo over a whole export): each is looked up once
+const CACHE_LIMIT = 50_000;
+const corrections = new Map<string, string | null>();
+
+/** The vocabulary word a misspelt word stands for, or null (known words, short words, no near word). */
+export function correctWord(word: string): string | null {
+  const lower = word.toLowerCase();
+  if (lower.length < 5 || !/^[a-z]+$/.test(lower) || VOCABULARY.has(lower)) return null;
+  const cached = corrections.get(lower);
+  if (cached !== undefined) return cached;
+  const max = lower.length >= 10 ? 2 : 1;
+  let best: string | null = null;
+  let bestDistance = max + 1;
+  for (let length = lower.length - max; length <= lower.length + max; length++) {
+    for (const candidate of BY_LENGTH.get(length) ?? []) {
+      const d = editDistance(lower, candidate, Math.min(max, bestDistance - 1));
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;
       }
     }
-    return best ?? word;
-  });
+  }
+  if (corrections.size >= CACHE_LIMIT) corrections.clear();
+  corrections.set(lower, best);
+  return best;
+}
+
+/** Each misspelt Latin word of a text replaced by the word it stands for. */
+export function correctSpelling(text: string): string {
+  return text.replace(/[A-Za-z]{5,}/g, (word) => correctWord(word) ?? word);
+}
+
+/** how many completions a cut word may have before it says too little to complete */
+const MAX_COMPLETIONS = 4;
+
+/**
+ * The vocabulary words a word cut short may be the start of ("scann" → scanner, scanning);
+ * none for known words and for stubs under four letters, which say too little.
+ */
+export function completeWord(word: string): string[] {
+  const lower = word.toLowerCase();
+  if (lower.length < 4 || !/^[a-z]+$/.test(lower) || VOCABULARY.has(lower)) return [];
+  let lo = 0;
+  let hi = SORTED.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (SORTED[mid] < lower) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: string[] = [];
+  for (let i = lo; i < SORTED.length && SORTED[i].startsWith(lower); i++) found.push(SORTED[i]);
+  return found.length <= MAX_COMPLETIONS ? found : [];
 }

@@ -7,7 +7,7 @@ import { resolveDistrict } from '../../schema/districts.ts';
 import { badInput } from '../bad-input.ts';
 import { applyNear, checkNear, type NearInput } from './search/nearness.ts';
 import { MAX_WINDOW_DAYS } from './search/availability.ts';
-import { tsquery, type TextQuery } from './search/text-query.ts';
+import { allUnitsTsquery, enoughUnitsTsquery, type TextQuery } from './search/text-query.ts';
 import type { DimensionFilter } from './instrument-counts.ts';
 import { whereFilterKey, whereInstitutionOfType } from './search/filter-keys.ts';
 
@@ -82,20 +82,24 @@ export function applyDimensions(db: Knex, query: Knex.QueryBuilder, filter: Inst
 }
 
 /**
- * The instruments that hold every word of the text. A text that names a type exactly
- * ("高效液相色谱仪", "PPMS") wants that type: words it shares with instruments of another recognised
- * type (液相色谱-质谱联用仪, 0.1 ppm) do not make them matches, so then only untyped ones count.
+ * The instruments whose words say the text: all of its units (`every`), or enough of them. A
+ * text that names a type exactly ("高效液相色谱仪", "PPMS") wants that type: words it shares with
+ * instruments of another recognised type (液相色谱-质谱联用仪, 0.1 ppm) do not make them matches,
+ * so then only untyped ones count.
  */
-export function whereAllWords(query: Knex.QueryBuilder, text: TextQuery): Knex.QueryBuilder {
-  query.whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [tsquery(text.terms, '&')]);
+export function whereWords(query: Knex.QueryBuilder, text: TextQuery, how: 'every' | 'enough'): Knex.QueryBuilder {
+  const condition = how === 'every' ? allUnitsTsquery(text) : enoughUnitsTsquery(text);
+  if (!condition) return query.whereRaw('false');
+  query.whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [condition]);
   return text.exactTypeKeys.length ? query.whereRaw('cardinality(i.type_keys) = 0') : query;
 }
 
-/** What makes an instrument match a search text: all its words, or a type it names. */
+/** What makes an instrument match a search text: enough of its words, or a type it names. */
 export function applyTextMatch(query: Knex.QueryBuilder, text: TextQuery): Knex.QueryBuilder {
-  if (!text.terms.length && !text.typeKeys.length) return query.whereRaw('false');
+  const words = enoughUnitsTsquery(text) !== null;
+  if (!words && !text.typeKeys.length) return query.whereRaw('false');
   return query.where((q) => {
-    if (text.terms.length) q.orWhere((words) => whereAllWords(words, text));
+    if (words) q.orWhere((w) => whereWords(w, text, 'enough'));
     if (text.typeKeys.length) q.orWhereRaw('i.type_keys && ?::text[]', [text.typeKeys]);
   });
 }

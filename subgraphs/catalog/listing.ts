@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import { badInput } from '../bad-input.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import { INSTRUMENT_COLUMNS, type InstrumentRow } from './rows.ts';
-import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, whereAllWords, type InstrumentFilterInput } from './instrument-filter.ts';
+import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, whereWords, type InstrumentFilterInput } from './instrument-filter.ts';
 import { countFacetsByDimension, countInstruments } from './instrument-counts.ts';
 import { parseTextQuery } from './search/text-query.ts';
 import { distanceSql, haversineKm } from './search/nearness.ts';
@@ -101,8 +101,8 @@ async function countListing(db: Knex, filter: InstrumentFilterInput, activeSourc
   const parsed = text ? parseTextQuery(text) : null;
   if (dimensions && parsed?.typeKeys.length) {
     const byWordsAlone = async () => {
-      if (!parsed.terms.length) return { count: 0, exact: true };
-      const words = whereAllWords(applyDimensions(db, db('instruments as i'), filter, activeSourceIds, 'filter keys'), parsed);
+      if (!parsed.units.length) return { count: 0, exact: true };
+      const words = whereWords(applyDimensions(db, db('instruments as i'), filter, activeSourceIds, 'filter keys'), parsed, 'enough');
       // the type's members are counted already; a text naming it exactly matches only untyped rows by words
       if (!parsed.exactTypeKeys.length) words.whereRaw('not (i.type_keys && ?::text[])', [parsed.typeKeys]);
       return boundedCount(db, words);

@@ -5,7 +5,7 @@
  * when the purchase names no known type, its words are searched in the catalog's text index.
  */
 import type { Knex } from 'knex';
-import { parseTextQuery, tsquery } from '../catalog/search/text-query.ts';
+import { allUnitsTsquery, parseTextQuery } from '../catalog/search/text-query.ts';
 import type { PlannedPurchase, PurchaseProfile } from './purchase-profile.ts';
 
 export interface CandidateRow {
@@ -66,11 +66,11 @@ export async function findCandidateRows(db: Knex, purchase: PlannedPurchase, pro
     if (pool.size > 0 || profile.typeKeys.length > 0) return [...pool.values()];
   }
   // no known type: the name's own words, all of them, in the name fields of the index
-  const terms = parseTextQuery(purchase.name).terms;
-  if (terms.length === 0) return [];
+  const words = allUnitsTsquery(parseTextQuery(purchase.name));
+  if (words === null) return [];
   const query = inRegion(db, sourceIds).select(COLUMNS)
-    .whereRaw("i.search_vector @@ to_tsquery('simple', ?)", [tsquery(terms, '&')])
-    .orderByRaw("ts_rank(i.search_vector, to_tsquery('simple', ?)) desc", [tsquery(terms, '&')])
+    .whereRaw("i.search_vector @@ to_tsquery('simple', ?)", [words])
+    .orderByRaw("ts_rank(i.search_vector, to_tsquery('simple', ?)) desc", [words])
     .orderBy('i.id')
     .limit(20);
   if (purchase.instrumentClass) query.where('i.instrument_class', purchase.instrumentClass);

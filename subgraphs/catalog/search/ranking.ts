@@ -12,8 +12,8 @@
  * or differ only in how many of the words they also hold; the listing then counts them apart.
  */
 import type { Knex } from 'knex';
-import { applyDimensions, applyTextMatch, whereAllWords, type InstrumentFilterInput } from '../instrument-filter.ts';
-import { SCORE_WEIGHTS, tsquery, type TextQuery } from './text-query.ts';
+import { applyDimensions, applyTextMatch, whereWords, type InstrumentFilterInput } from '../instrument-filter.ts';
+import { anyUnitTsquery, SCORE_WEIGHTS, unitTsquery, type TextQuery } from './text-query.ts';
 
 /** rows taken along each way of matching — ten pages of twenty; deeper pages take more */
 export const CANDIDATES_PER_WAY = 200;
@@ -26,18 +26,36 @@ export interface RankedPage {
   exact: boolean;
 }
 
+/** how much of the text a record says: the share of its units it holds (generic ones count a third) */
+function coverageSql(text: TextQuery): { sql: string; bindings: string[] } {
+  if (!text.units.length) return { sql: '0', bindings: [] };
+  const weight = (generic: boolean) => (generic ? 1 / 3 : 1);
+  const total = text.units.reduce((sum, u) => sum + weight(u.generic), 0);
+  return {
+    sql: `((${text.units.map((u) => `${weight(u.generic)} * (i.search_vector @@ to_tsquery('simple', ?))::int`).join(' + ')}) / ${total})`,
+    bindings: text.units.map(unitTsquery),
+  };
+}
+
 function scoreSql(db: Knex, text: TextQuery): Knex.Raw {
+  const coverage = coverageSql(text);
+  const any = anyUnitTsquery(text);
   return db.raw(`(case when ?::text is not null and i.model_key = ? then ${SCORE_WEIGHTS.exactModel} else 0 end
     + case when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.exactType} when i.type_keys && ?::text[] then ${SCORE_WEIGHTS.type} else 0 end
-    + ${SCORE_WEIGHTS.text} * ${text.terms.length ? "ts_rank(i.search_vector, to_tsquery('simple', ?))" : '0'})`,
-  [text.model, text.model ?? '', text.exactTypeKeys, text.typeKeys, ...(text.terms.length ? [tsquery(text.terms, '|')] : [])]);
+    + ${SCORE_WEIGHTS.coverage} * ${coverage.sql}
+    + ${SCORE_WEIGHTS.text} * ${any ? "ts_rank(i.search_vector, to_tsquery('simple', ?))" : '0'})`,
+  [text.model, text.model ?? '', text.exactTypeKeys, text.typeKeys, ...coverage.bindings, ...(any ? [any] : [])]);
 }
 
 /** The ways a row can match the text, each a condition the index answers. */
 function matchWays(text: TextQuery): Array<{ way: string; where(q: Knex.QueryBuilder): void }> {
   const ways: Array<{ way: string; where(q: Knex.QueryBuilder): void }> = [];
   if (text.model) ways.push({ way: 'model', where: (q) => applyTextMatch(q.where('i.model_key', text.model!), text) });
-  if (text.terms.length) ways.push({ way: 'words', where: (q) => whereAllWords(q, text) });
+  if (text.units.some((u) => !u.generic)) {
+    // rows saying every unit first, so a limit on the rows saying enough never crowds them out
+    ways.push({ way: 'every word', where: (q) => whereWords(q, text, 'every') });
+    ways.push({ way: 'enough words', where: (q) => whereWords(q, text, 'enough') });
+  }
   if (text.exactTypeKeys.length) ways.push({ way: 'exact type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.exactTypeKeys]) });
   if (text.typeKeys.length > text.exactTypeKeys.length) ways.push({ way: 'type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]) });
   return ways;

@@ -3,6 +3,10 @@
  * analysed terms in two weights — what the instrument is called (name, English name, model,
  * maker, and every name of its recognised types, so a query in one wording finds instruments
  * recorded in another) and what it does (specs, functions).
+ *
+ * A record is read as owners write them: its types also come from a product line given instead
+ * of the kind ("Avanti J-26") and from a name an export cut short ("Field Emission Scann"),
+ * whose last word is completed; misspelt words are indexed as meant as well as written.
  */
 import { instrumentTypeByKey, instrumentTypeNames } from '../../../schema/instrument-types.ts';
 import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
@@ -17,14 +21,22 @@ export interface SearchDocument {
   detailTerms: string;
 }
 
-export function searchDocument(instrument: Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufacturer' | 'specs' | 'functions'>): SearchDocument {
-  const typeKeys = [...new Set([
-    ...recognizeInstrumentTypes(instrument.name),
-    ...(instrument.nameEn ? recognizeInstrumentTypes(instrument.nameEn) : []),
-  ].map((t) => t.key))];
+type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufacturer' | 'specs' | 'functions'>;
+
+/** The types a record names, in its name, its English name or its model. */
+export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model'>): string[] {
+  const texts = [instrument.name, instrument.nameEn, instrument.model].filter((t): t is string => Boolean(t));
+  return [...new Set(texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true })).map((t) => t.key))];
+}
+
+export function searchDocument(instrument: Indexed): SearchDocument {
+  const typeKeys = recordTypes(instrument);
   const typeNames = typeKeys.flatMap((key) => instrumentTypeNames(instrumentTypeByKey(key)!));
-  const nameTerms = new Set([instrument.name, instrument.nameEn, instrument.model, instrument.manufacturer, ...typeNames].flatMap(analyzeText));
-  const detailTerms = new Set([instrument.specs, instrument.functions].flatMap(analyzeText));
+  const nameTerms = new Set([
+    ...[instrument.name, instrument.nameEn].flatMap((t) => analyzeText(t, { completeLastWord: true })),
+    ...[instrument.model, instrument.manufacturer, ...typeNames].flatMap((t) => analyzeText(t)),
+  ]);
+  const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzeText(t)));
   for (const t of nameTerms) detailTerms.delete(t);
   return { typeKeys, nameTerms: [...nameTerms].join(' '), detailTerms: [...detailTerms].join(' ') };
 }

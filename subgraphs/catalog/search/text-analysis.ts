@@ -1,8 +1,12 @@
 /**
- * How instrument text becomes search terms, the same way at index and at query time:
- * Chinese without spaces as character bigrams, Latin words lower-cased and lightly stemmed,
- * model designations also compacted ("JEM-2100F" and "JEM2100F" both give "jem2100f").
+ * How instrument text becomes search terms, the same way at index and at query time, in named
+ * steps: fold (`foldText`), Chinese without spaces as character bigrams (`cjkBigrams`), Latin
+ * words (`latinWords`) split where letters meet digits ("LAMBDA950" also gives lambda, 950),
+ * corrected where misspelt and completed where cut short (schema/instrument-type-spelling.ts),
+ * then lightly stemmed (`stemWord`); model designations also compacted ("JEM-2100F" and
+ * "JEM2100F" both give "jem2100f").
  */
+import { completeWord, correctWord } from '../../../schema/instrument-type-spelling.ts';
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
@@ -58,12 +62,30 @@ export function compactModel(text: string): string | null {
   return compact.length >= 3 && /\d/.test(compact) && /[a-z]/.test(compact) ? compact : null;
 }
 
+/** "lambda950" → lambda, 950: owners run a line and its number together, users write them apart */
+export function letterDigitParts(word: string): string[] {
+  return /[a-z]/.test(word) && /\d/.test(word) ? (word.match(/[a-z]+|\d+/g) ?? []).filter((p) => p.length >= 2) : [];
+}
+
+/** A Latin word's forms as terms: itself, what it was meant to be, its parts, stemmed. */
+export function wordTerms(word: string): string[] {
+  const corrected = correctWord(word);
+  return [...new Set([word, ...(corrected ? [corrected] : []), ...letterDigitParts(word)].map(stemWord))];
+}
+
+export interface AnalyzeOptions {
+  /** the text may have been cut short (an owner's name from a fixed-width export): complete its last word */
+  completeLastWord?: boolean;
+}
+
 /** Search terms of a piece of text: bigrams, stemmed words, and the compacted form of model-like tokens. */
-export function analyzeText(text: string | null | undefined): string[] {
+export function analyzeText(text: string | null | undefined, options: AnalyzeOptions = {}): string[] {
   if (!text) return [];
   const folded = foldText(text);
   const terms = new Set<string>(cjkBigrams(folded));
-  for (const word of latinWords(folded)) terms.add(stemWord(word));
+  const words = latinWords(folded);
+  for (const word of words) for (const term of wordTerms(word)) terms.add(term);
+  if (options.completeLastWord && words.length) for (const word of completeWord(words[words.length - 1])) terms.add(stemWord(word));
   // adjacent alphanumeric tokens that together look like a model: "jem 2100f", "q exactive"
   const compact = compactModel(folded.replace(CJK_RUN, ' '));
   if (compact && compact.length <= 24) terms.add(compact);

@@ -1,15 +1,19 @@
 /**
- * A search text as the index understands it: its analysed terms, the thesaurus types it names,
- * and its compacted form for an exact model match. Ranking (see `scoreSql`) puts an exact
- * model above an exact type, a type above a partial word, and explains itself in the score.
+ * A search text as the index understands it, parsed once: its units (query-units.ts), the
+ * thesaurus types it names, and its compacted form for an exact model match. Ranking (see
+ * `scoreSql` in ranking.ts) puts an exact model above an exact type, a type above words, and
+ * among words a record saying more of the units above one saying fewer.
  */
 import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
 import { withNarrowerTypes } from '../../../schema/instrument-types.ts';
-import { analyzeText, compactModel } from './text-analysis.ts';
 import { correctSpelling } from '../../../schema/instrument-type-spelling.ts';
+import { compactModel } from './text-analysis.ts';
+import { queryUnits, requiredUnits, type QueryUnit } from './query-units.ts';
 
 export interface TextQuery {
-  terms: string[];
+  units: QueryUnit[];
+  /** how many of the non-generic units a record must say */
+  required: number;
   typeKeys: string[];
   /** types the text names exactly ("FE-SEM", "透射电镜"), not merely contains */
   exactTypeKeys: string[];
@@ -17,19 +21,58 @@ export interface TextQuery {
 }
 
 export function parseTextQuery(query: string): TextQuery {
-  const text = correctSpelling(query);
-  const types = recognizeInstrumentTypes(text);
+  const types = recognizeInstrumentTypes(correctSpelling(query));
+  const units = queryUnits(query);
   return {
-    terms: analyzeText(text),
+    units,
+    required: requiredUnits(units.filter((u) => !u.generic).length),
     typeKeys: withNarrowerTypes(types.map((t) => t.key)),
     exactTypeKeys: withNarrowerTypes(types.filter((t) => t.exact).map((t) => t.key)),
     model: compactModel(query),
   };
 }
 
-/** a tsquery over analysed terms; terms are [a-z0-9] or CJK only, quoted anyway */
-export function tsquery(terms: readonly string[], operator: '&' | '|'): string {
-  return terms.map((t) => `'${t.replace(/'/g, "''")}'`).join(` ${operator} `);
+const quote = (term: string) => `'${term.replace(/'/g, "''")}'`;
+
+/** one unit as a tsquery: any of its alternatives, each all of its terms */
+export function unitTsquery(unit: QueryUnit): string {
+  return `(${unit.alternatives.map((terms) => `(${terms.map(quote).join(' & ')})`).join(' | ')})`;
 }
 
-export const SCORE_WEIGHTS = { exactModel: 4, exactType: 3, type: 1.5, text: 2 } as const;
+/** a tsquery over plain terms; terms are [a-z0-9] or CJK only, quoted anyway */
+export function tsquery(terms: readonly string[], operator: '&' | '|'): string {
+  return terms.map(quote).join(` ${operator} `);
+}
+
+/** a record that says every unit (generic ones aside) */
+export function allUnitsTsquery(text: TextQuery): string | null {
+  const units = text.units.filter((u) => !u.generic);
+  return units.length ? units.map(unitTsquery).join(' & ') : null;
+}
+
+/**
+ * A record that says enough units: every combination of `required` units, OR-ed, so the GIN
+ * index answers it exactly (no heap recheck of every record holding one common word).
+ */
+export function enoughUnitsTsquery(text: TextQuery): string | null {
+  const units = text.units.filter((u) => !u.generic).map(unitTsquery);
+  if (!units.length) return null;
+  if (text.required >= units.length) return units.join(' & ');
+  const combos: string[] = [];
+  const pick = (start: number, chosen: string[]) => {
+    if (chosen.length === text.required) {
+      combos.push(`(${chosen.join(' & ')})`);
+      return;
+    }
+    for (let i = start; i <= units.length - (text.required - chosen.length); i++) pick(i + 1, [...chosen, units[i]]);
+  };
+  pick(0, []);
+  return combos.join(' | ');
+}
+
+/** any unit at all, for ranking by how much of the text a record says */
+export function anyUnitTsquery(text: TextQuery): string | null {
+  return text.units.length ? text.units.map(unitTsquery).join(' | ') : null;
+}
+
+export const SCORE_WEIGHTS = { exactModel: 4, exactType: 3, type: 1.5, coverage: 2, text: 1 } as const;

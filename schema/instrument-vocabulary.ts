@@ -1,0 +1,26 @@
+/**
+ * The words instrument names are made of, as the thesaurus knows them: the names of its types,
+ * its word-level bilingual terms (质谱 ↔ mass spectrometer) and the product lines owners write
+ * instead of a kind (Avanti, Orbitrap). Typo correction corrects to these words and a name cut
+ * short is completed to them, at index and at query time alike.
+ */
+import { INSTRUMENT_TYPES, instrumentTypeNames } from './instrument-types.ts';
+import { INSTRUMENT_WORDS, PRODUCT_LINES } from './thesaurus/thesaurus.ts';
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** Latin words of a name, folded and split the way the recognisers and the index split them */
+export function latinWordsOf(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().match(/[a-z]+/g) ?? [];
+}
+
+function collectVocabulary(): Set<string> {
+  const words = new Set<string>();
+  const add = (text: string) => { if (!CJK.test(text) || /[a-z]/i.test(text)) for (const w of latinWordsOf(text)) words.add(w); };
+  for (const type of INSTRUMENT_TYPES) for (const name of instrumentTypeNames(type)) add(name);
+  for (const pair of INSTRUMENT_WORDS) for (const en of pair.en) add(en);
+  for (const line of PRODUCT_LINES) add(line.line);
+  return words;
+}
+
+export const VOCABULARY: ReadonlySet<string> = collectVocabulary();
