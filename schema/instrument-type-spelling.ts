@@ -35,10 +35,16 @@ const SORTED = [...VOCABULARY].sort();
 const CACHE_LIMIT = 50_000;
 const corrections = new Map<string, string | null>();
 
+/**
+ * shorter words are left alone: one edit turns an abbreviation into another (FTICR → FTIR, ICP → ICR),
+ * and a short maker or model name into a word it is not
+ */
+const MIN_CORRECTED_LENGTH = 6;
+
 /** The vocabulary word a misspelt word stands for, or null (known words, short words, no near word). */
 export function correctWord(word: string): string | null {
   const lower = word.toLowerCase();
-  if (lower.length < 5 || !/^[a-z]+$/.test(lower) || VOCABULARY.has(lower)) return null;
+  if (lower.length < MIN_CORRECTED_LENGTH || !/^[a-z]+$/.test(lower) || VOCABULARY.has(lower)) return null;
   const cached = corrections.get(lower);
   if (cached !== undefined) return cached;
   const max = lower.length >= 10 ? 2 : 1;
@@ -60,7 +66,7 @@ export function correctWord(word: string): string | null {
 
 /** Each misspelt Latin word of a text replaced by the word it stands for. */
 export function correctSpelling(text: string): string {
-  return text.replace(/[A-Za-z]{5,}/g, (word) => correctWord(word) ?? word);
+  return text.replace(/[A-Za-z]{6,}/g, (word) => correctWord(word) ?? word);
 }
 
 /** how many completions a cut word may have before it says too little to complete */

@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
 import { INSTRUMENT_COLUMNS, type InstrumentRow } from './rows.ts';
 import { applyDimensions, applyTextMatch, checkFilter, dimensionFilter, whereWords, type InstrumentFilterInput } from './instrument-filter.ts';
 import { countFacetsByDimension, countInstruments } from './instrument-counts.ts';
-import { parseTextQuery } from './search/text-query.ts';
+import { parseTextQuery, type TextQuery } from './search/text-query.ts';
+import type { PhraseTable } from './search/query-units.ts';
 import { distanceSql, haversineKm } from './search/nearness.ts';
 import { countFacets, type Facets } from './search/facets.ts';
 import { findAvailable, type OwnerCalendar } from './search/availability.ts';
@@ -35,12 +36,22 @@ export interface InstrumentPage {
   hasNextPage: boolean;
 }
 
-/** The whole match set as a query: every filter, and the text's match condition. */
-function matching(db: Knex, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Knex.QueryBuilder {
+/** A listing's filter, checked, with its text parsed once (`parseTextQuery`) for every query the listing runs. */
+export interface ListingRequest {
+  filter: InstrumentFilterInput;
+  text: TextQuery | null;
+}
+
+export function listingRequest(filter: InstrumentFilterInput, phrases?: PhraseTable): ListingRequest {
   const { text } = checkFilter(filter);
+  return { filter, text: text ? parseTextQuery(text, phrases) : null };
+}
+
+/** The whole match set as a query: every filter, and the text's match condition. */
+function matching(db: Knex, { filter, text }: ListingRequest, activeSourceIds: readonly string[]): Knex.QueryBuilder {
   // with a text, the filters join the words and types inside their GIN scans
   const query = applyDimensions(db, db('instruments as i'), filter, activeSourceIds, text ? 'filter keys' : 'columns');
-  return text ? applyTextMatch(query, parseTextQuery(text)) : query;
+  return text ? applyTextMatch(query, text) : query;
 }
 
 const roundKm = (km: number | null) => (km === null ? null : Math.round(Number(km) * 100) / 100);
@@ -55,13 +66,14 @@ export const MAX_AVAILABILITY_CANDIDATES = 1000;
  * the ordinary listing (retired and under-repair ones excluded) and are checked in order until
  * the page is full. Pages are offsets into that checked list.
  */
-export async function listAvailableInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort, calendar: OwnerCalendar): Promise<InstrumentPage> {
+export async function listAvailableInstruments(db: Knex, request: ListingRequest, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort, calendar: OwnerCalendar): Promise<InstrumentPage> {
   const limit = pageSize(first, MAX_PAGE, 20);
   const cursor = after ? decodeCursor(after) : null;
   if (cursor && !('offset' in cursor)) throw badInput('after', 'cursor does not belong to this search');
   const offset = cursor && 'offset' in cursor ? cursor.offset : 0;
+  const { filter } = request;
   const window = { from: filter.availableFrom!, to: filter.availableTo! };
-  const candidates = await listInstruments(db, { ...filter, declaredStatuses: (filter.declaredStatuses ?? ['IDLE', 'IN_USE']).filter((s) => s === 'IDLE' || s === 'IN_USE') }, MAX_AVAILABILITY_CANDIDATES, null, activeSourceIds, sort, MAX_AVAILABILITY_CANDIDATES);
+  const candidates = await listInstruments(db, { text: request.text, filter: { ...filter, declaredStatuses: (filter.declaredStatuses ?? ['IDLE', 'IN_USE']).filter((s) => s === 'IDLE' || s === 'IN_USE') } }, MAX_AVAILABILITY_CANDIDATES, null, activeSourceIds, sort, MAX_AVAILABILITY_CANDIDATES);
   const free = await findAvailable(candidates.rows.map((r) => r.id), window, calendar, offset + limit + 1);
   const indexes = candidates.rows.map((r, i) => (free.has(r.id) ? i : -1)).filter((i) => i >= 0);
   const pageIndexes = indexes.slice(offset, offset + limit);
@@ -94,11 +106,10 @@ async function boundedCount(db: Knex, query: Knex.QueryBuilder): Promise<{ count
  * a text naming a type, that type's members from there too and the instruments matching by words
  * alone counted up to the bound; otherwise the whole match counted up to the bound.
  */
-async function countListing(db: Knex, filter: InstrumentFilterInput, activeSourceIds: readonly string[]): Promise<{ count: number; exact: boolean }> {
-  const { text } = checkFilter(filter);
+async function countListing(db: Knex, request: ListingRequest, activeSourceIds: readonly string[]): Promise<{ count: number; exact: boolean }> {
+  const { filter, text: parsed } = request;
   const dimensions = dimensionFilter(filter, activeSourceIds);
-  if (dimensions && !text) return { count: await countInstruments(db, dimensions), exact: true };
-  const parsed = text ? parseTextQuery(text) : null;
+  if (dimensions && !parsed) return { count: await countInstruments(db, dimensions), exact: true };
   if (dimensions && parsed?.typeKeys.length) {
     const byWordsAlone = async () => {
       if (!parsed.units.length) return { count: 0, exact: true };
@@ -110,7 +121,7 @@ async function countListing(db: Knex, filter: InstrumentFilterInput, activeSourc
     const [ofType, alone] = await Promise.all([countInstruments(db, { ...dimensions, typeKeys: parsed.typeKeys }), byWordsAlone()]);
     return { count: ofType + alone.count, exact: alone.exact };
   }
-  return boundedCount(db, matching(db, filter, activeSourceIds));
+  return boundedCount(db, matching(db, request, activeSourceIds));
 }
 
 type RowWithRank = InstrumentRow & { score?: number; distance_km?: number };
@@ -120,10 +131,10 @@ async function fullRows(db: Knex, ranking: Array<{ id: string; score?: number; d
   return ranking.map((r) => ({ ...full.get(r.id)!, score: r.score, distance_km: r.distance_km }));
 }
 
-export async function listInstruments(db: Knex, filter: InstrumentFilterInput, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort = 'RELEVANCE', maxPage = MAX_PAGE): Promise<InstrumentPage> {
+export async function listInstruments(db: Knex, request: ListingRequest, first: number | null | undefined, after: string | null | undefined, activeSourceIds: readonly string[], sort: InstrumentSort = 'RELEVANCE', maxPage = MAX_PAGE): Promise<InstrumentPage> {
   const limit = pageSize(first, maxPage, 20);
   const cursor = after ? decodeCursor(after) : null;
-  const { text } = checkFilter(filter);
+  const { filter, text } = request;
   if (sort === 'DISTANCE' && !filter.near) throw badInput('sort', 'DISTANCE needs filter.near');
   const byOffset = Boolean(text) || sort === 'DISTANCE';
   if (cursor && byOffset && !('offset' in cursor)) throw badInput('after', 'cursor does not belong to this search');
@@ -133,21 +144,21 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
   let counted: { count: number; exact: boolean };
   if (sort === 'DISTANCE' && filter.near) {
     // the radius bounds the matches, and sorting by distance visits each of them anyway: count in the same pass
-    const ranking = await matching(db, filter, activeSourceIds)
+    const ranking = await matching(db, request, activeSourceIds)
       .select('i.id', db.raw('? as distance_km', [distanceSql(db, filter.near)]), db.raw('count(*) over () as total_count'))
       .orderBy([{ column: 'distance_km' }, { column: 'i.id' }]).offset(offset).limit(limit + 1) as Array<{ id: string; distance_km: number; total_count: number | string }>;
     rows = await fullRows(db, ranking);
-    counted = ranking.length || offset === 0 ? { count: Number(ranking[0]?.total_count ?? 0), exact: true } : await countListing(db, filter, activeSourceIds);
+    counted = ranking.length || offset === 0 ? { count: Number(ranking[0]?.total_count ?? 0), exact: true } : await countListing(db, request, activeSourceIds);
   } else if (text) {
-    const ranked = await rankTextMatches(db, parseTextQuery(text), filter, activeSourceIds, offset, limit + 1);
+    const ranked = await rankTextMatches(db, text, filter, activeSourceIds, offset, limit + 1);
     rows = await fullRows(db, ranked.ids.map((id, n) => ({ id, score: ranked.scores[n] })));
     // when the candidates were every match they were counted already
-    const whole = ranked.exact ? { count: ranked.matched, exact: true } : await countListing(db, filter, activeSourceIds);
+    const whole = ranked.exact ? { count: ranked.matched, exact: true } : await countListing(db, request, activeSourceIds);
     counted = { ...whole, count: Math.max(whole.count, ranked.matched) };
   } else {
-    const pageQuery = matching(db, filter, activeSourceIds).select(INSTRUMENT_COLUMNS.map((c) => `i.${c}`)).orderBy('i.id').limit(limit + 1);
+    const pageQuery = matching(db, request, activeSourceIds).select(INSTRUMENT_COLUMNS.map((c) => `i.${c}`)).orderBy('i.id').limit(limit + 1);
     if (cursor && 'after' in cursor) pageQuery.where('i.id', '>', cursor.after);
-    [rows, counted] = await Promise.all([pageQuery as Promise<RowWithRank[]>, countListing(db, filter, activeSourceIds)]);
+    [rows, counted] = await Promise.all([pageQuery as Promise<RowWithRank[]>, countListing(db, request, activeSourceIds)]);
   }
   const hasNextPage = rows.length > limit;
   const page = rows.slice(0, limit);
@@ -161,6 +172,6 @@ export async function listInstruments(db: Knex, filter: InstrumentFilterInput, f
     freeFrom: page.map(() => null),
     cursors: page.map((r, n) => encodeCursor(byOffset ? { offset: offset + n + 1 } : { after: r.id })),
     hasNextPage,
-    facets: () => (dimensions ? countFacetsByDimension(db, dimensions) : countFacets(db, matching(db, filter, activeSourceIds), 'i')),
+    facets: () => (dimensions ? countFacetsByDimension(db, dimensions) : countFacets(db, matching(db, request, activeSourceIds), 'i')),
   };
 }

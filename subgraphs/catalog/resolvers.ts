@@ -6,10 +6,11 @@ import { INSTRUMENT_CLASSES, instrumentClassInfo, type InstrumentClassKey } from
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import { listAvailableInstruments, listInstruments, type InstrumentSort } from './listing.ts';
-import { checkFilter, type InstrumentFilterInput } from './instrument-filter.ts';
+import { listAvailableInstruments, listInstruments, listingRequest, type InstrumentSort } from './listing.ts';
+import type { InstrumentFilterInput } from './instrument-filter.ts';
 import type { OwnerCalendar } from './search/availability.ts';
-import { parseTextQuery } from './search/text-query.ts';
+import { explainMatch, explainedRecord } from './search/match-explanation.ts';
+import { searchPhrases } from './search/search-phrases.ts';
 import { instrumentTypeByKey } from '../../schema/instrument-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
 import type { InstitutionRow, InstrumentRow } from './rows.ts';
@@ -50,22 +51,28 @@ const instrumentFields = {
 
 export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): GraphQLResolverMap<CatalogContext> {
   const sourceTypes = Object.fromEntries(sourceIds.map((id) => [instrumentTypeName(id), instrumentFields]));
+  const phrases = searchPhrases(db);
   return {
     DateTime: dateTimeScalar,
     Decimal: decimalScalar,
     Query: {
       instruments: async (_root, args: { filter?: InstrumentFilterInput | null; first?: number | null; after?: string | null; sort?: InstrumentSort | null }) => {
         const filter = args.filter ?? {};
-        checkFilter(filter);
+        const request = listingRequest(filter, filter.text ? await phrases() : undefined);
         const page = filter.availableFrom
-          ? await listAvailableInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE', ownerCalendar)
-          : await listInstruments(db, filter, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
+          ? await listAvailableInstruments(db, request, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE', ownerCalendar)
+          : await listInstruments(db, request, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
+        const text = request.text;
         return {
           totalCount: page.totalCount,
           totalCountExact: page.totalCountExact,
-          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i] })),
+          edges: page.rows.map((node, i) => ({
+            node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i],
+            matchedBy: () => (text ? explainMatch(text, explainedRecord(node)) : null),
+          })),
           facets: page.facets,
-          recognizedTypes: filter.text ? parseTextQuery(filter.text).typeKeys.map((key) => instrumentTypeByKey(key)) : [],
+          recognizedTypes: text ? text.typeKeys.map((key) => instrumentTypeByKey(key)) : [],
+          searchUnits: text ? text.units.map((u) => ({ text: u.label, forms: u.alternatives.map((a) => a.join(' ').replace(/\*/g, '…')), required: !u.generic })) : [],
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
         };
       },

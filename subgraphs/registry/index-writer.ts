@@ -9,6 +9,7 @@ import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
 import { searchDocument } from '../catalog/search/search-document.ts';
 import { inferModelTypes } from '../catalog/search/model-type-inference.ts';
+import { learnFromSharedModels, recordSynonyms, synonymsFromRecord } from '../catalog/search/learned-synonyms.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
 
 const INSERT_CHUNK = 500;
@@ -100,5 +101,7 @@ export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Prom
     await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
   }
   await inferModelTypes(trx);
+  await recordSynonyms(trx, write.instruments.flatMap((i) => synonymsFromRecord({ ...i, id: instrumentId(write.sourceId, i.localId) })));
+  await learnFromSharedModels(trx, write.sourceId);
   return { imported: write.instruments.length, deleted };
 }

@@ -79,4 +79,26 @@ export const searchMigrations: NamedMigration[] = [
       await db.raw(`create index instruments_name_trgm on instruments using gin ((name || ' ' || coalesce(name_en, '') || ' ' || coalesce(model, '') || ' ' || coalesce(manufacturer, '')) gin_trgm_ops)`);
     },
   },
+  {
+    name: '2026-11-30-20-learned-synonyms',
+    async up(db) {
+      // synonyms the inventory teaches (learned-synonyms.ts), with what taught them and the centre's decision
+      await db.schema.createTable('search_synonyms', (t) => {
+        t.increments('id');
+        t.text('term').notNullable();
+        t.text('synonym').notNullable();
+        t.text('kind').notNullable();
+        t.specificType('example_instrument_ids', 'text[]').notNullable().defaultTo('{}');
+        t.integer('occurrences').notNullable().defaultTo(1);
+        t.text('status').notNullable().defaultTo('LEARNED');
+        t.text('decided_by');
+        t.timestamp('decided_at', { useTz: true });
+        t.timestamp('learned_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+        t.unique(['term', 'synonym']);
+      });
+    },
+    async down(db) {
+      await db.schema.dropTable('search_synonyms');
+    },
+  },
 ];

@@ -8,8 +8,11 @@
  */
 import { INSTRUMENT_TYPES, instrumentTypeNames } from '../../../schema/instrument-types.ts';
 import { INSTRUMENT_WORDS } from '../../../schema/thesaurus/thesaurus.ts';
-import { completeWord } from '../../../schema/instrument-type-spelling.ts';
+import { VOCABULARY } from '../../../schema/instrument-vocabulary.ts';
 import { cjkBigrams, foldText, hasCjk, latinWords, stemWord, wordTerms } from './text-analysis.ts';
+
+/** marks a term that stands for every term it begins (a tsquery prefix, `'spec':*`) */
+export const PREFIX = '*';
 
 export interface QueryUnit {
   /** the part of the text the unit stands for */
@@ -26,41 +29,51 @@ const STOP_WORDS = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'with', 'in', 
 const GENERIC = new Set(['system', 'instrument', 'equipment', 'apparatus', 'device', 'machine', 'unit', 'set', 'facility', 'platform',
   '系统', '设备', '仪器', '装置', '仪', '机', '器', '平台', '一套', '套']);
 
-interface Phrase { zh: string[]; en: string[] }
+/** a thing said in either language: its Chinese and its English (or abbreviated) forms */
+export interface Phrase { zh: readonly string[]; en: readonly string[] }
 
-/** Bilingual phrases: the word-level terms, and each thesaurus type's Chinese and English names. */
-const PHRASES: Phrase[] = [
-  ...INSTRUMENT_WORDS.map((p) => ({ zh: p.zh, en: p.en })),
+const cjkForm = (text: string) => foldText(text).replace(/[\s\-_/·]+/g, '');
+const enWords = (text: string) => latinWords(text).map(stemWord);
+
+/** Phrases looked up where a query's Chinese run or Latin words begin, longest first. */
+export interface PhraseTable {
+  /** by their first two characters */
+  zh: Map<string, Array<{ form: string; phrase: Phrase }>>;
+  /** by their first stemmed word */
+  en: Map<string, Array<{ words: string[]; phrase: Phrase }>>;
+}
+
+export function buildPhraseTable(phrases: readonly Phrase[]): PhraseTable {
+  const table: PhraseTable = { zh: new Map(), en: new Map() };
+  for (const phrase of phrases) {
+    for (const zh of phrase.zh) {
+      const form = cjkForm(zh);
+      if ([...form].length < 2 || !/^[\u3400-\u9fff]+$/.test(form)) continue;
+      const key = form.slice(0, 2);
+      if (!table.zh.has(key)) table.zh.set(key, []);
+      table.zh.get(key)!.push({ form, phrase });
+    }
+    for (const en of phrase.en) {
+      const words = enWords(en);
+      if (!words.length) continue;
+      if (!table.en.has(words[0])) table.en.set(words[0], []);
+      table.en.get(words[0])!.push({ words, phrase });
+    }
+  }
+  for (const list of table.zh.values()) list.sort((a, b) => b.form.length - a.form.length);
+  for (const list of table.en.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return table;
+}
+
+/** The thesaurus's phrases: its word-level terms, and each type's Chinese and English names. */
+export const THESAURUS_PHRASES: readonly Phrase[] = [
+  ...INSTRUMENT_WORDS,
   ...INSTRUMENT_TYPES.map((t) => {
     const names = instrumentTypeNames(t);
     return { zh: names.filter(hasCjk), en: names.filter((n) => !hasCjk(n)) };
   }),
 ];
-
-const cjkForm = (text: string) => foldText(text).replace(/[\s\-_/·]+/g, '');
-const enWords = (text: string) => latinWords(text).map(stemWord);
-
-/** Chinese phrase forms by their first two characters, longest first */
-const ZH_INDEX = new Map<string, Array<{ form: string; phrase: Phrase }>>();
-/** English phrase forms by their first stemmed word, longest first */
-const EN_INDEX = new Map<string, Array<{ words: string[]; phrase: Phrase }>>();
-for (const phrase of PHRASES) {
-  for (const zh of phrase.zh) {
-    const form = cjkForm(zh);
-    if ([...form].length < 2 || !/^[\u3400-\u9fff]+$/.test(form)) continue;
-    const key = form.slice(0, 2);
-    if (!ZH_INDEX.has(key)) ZH_INDEX.set(key, []);
-    ZH_INDEX.get(key)!.push({ form, phrase });
-  }
-  for (const en of phrase.en) {
-    const words = enWords(en);
-    if (!words.length) continue;
-    if (!EN_INDEX.has(words[0])) EN_INDEX.set(words[0], []);
-    EN_INDEX.get(words[0])!.push({ words, phrase });
-  }
-}
-for (const list of ZH_INDEX.values()) list.sort((a, b) => b.form.length - a.form.length);
-for (const list of EN_INDEX.values()) list.sort((a, b) => b.words.length - a.words.length);
+export const THESAURUS_TABLE = buildPhraseTable(THESAURUS_PHRASES);
 
 /** every way a record may say a phrase: each Chinese form's bigrams, each English form's words */
 function phraseAlternatives(phrase: Phrase): string[][] {
@@ -78,7 +91,7 @@ function phraseAlternatives(phrase: Phrase): string[][] {
   return [...alternatives.values()];
 }
 
-function cjkUnits(run: string): QueryUnit[] {
+function cjkUnits(run: string, table: PhraseTable): QueryUnit[] {
   const units: QueryUnit[] = [];
   let leftover = '';
   const flush = () => {
@@ -89,7 +102,7 @@ function cjkUnits(run: string): QueryUnit[] {
     leftover = '';
   };
   for (let at = 0; at < run.length;) {
-    const match = (ZH_INDEX.get(run.slice(at, at + 2)) ?? []).find((c) => run.startsWith(c.form, at));
+    const match = (table.zh.get(run.slice(at, at + 2)) ?? []).find((c) => run.startsWith(c.form, at));
     if (!match) {
       leftover += run[at];
       at += 1;
@@ -103,11 +116,11 @@ function cjkUnits(run: string): QueryUnit[] {
   return units;
 }
 
-function latinUnits(words: readonly string[]): QueryUnit[] {
+function latinUnits(words: readonly string[], table: PhraseTable): QueryUnit[] {
   const units: QueryUnit[] = [];
   const stems = words.map(stemWord);
   for (let i = 0; i < words.length;) {
-    const match = (EN_INDEX.get(stems[i]) ?? []).find((c) => c.words.every((w, j) => stems[i + j] === w));
+    const match = (table.en.get(stems[i]) ?? []).find((c) => c.words.every((w, j) => stems[i + j] === w));
     if (match) {
       units.push({ label: words.slice(i, i + match.words.length).join(' '), alternatives: phraseAlternatives(match.phrase), generic: false });
       i += match.words.length;
@@ -117,24 +130,24 @@ function latinUnits(words: readonly string[]): QueryUnit[] {
     i += 1;
     if (STOP_WORDS.has(word)) continue;
     const alternatives = wordTerms(word).map((t) => [t]);
-    // the last word may be still being typed, or cut: its completions count as it
-    if (i === words.length) for (const completion of completeWord(word)) alternatives.push([stemWord(completion)]);
+    // the last word may be still being typed, or cut ("diffract", "mass spec"): any word it begins counts as it
+    if (i === words.length && /^[a-z]{4,}$/.test(word) && !VOCABULARY.has(word)) alternatives.push([`${word}${PREFIX}`]);
     units.push({ label: word, alternatives, generic: GENERIC.has(word) });
   }
   return units;
 }
 
 /** The units of a search text, Chinese runs and Latin words in the order written. */
-export function queryUnits(text: string): QueryUnit[] {
+export function queryUnits(text: string, table: PhraseTable = THESAURUS_TABLE): QueryUnit[] {
   const folded = foldText(text);
   const units: QueryUnit[] = [];
   for (const piece of folded.split(/([\u3400-\u9fff\uf900-\ufaff]+)/)) {
     if (!piece) continue;
-    if (hasCjk(piece)) units.push(...cjkUnits(cjkForm(piece)));
+    if (hasCjk(piece)) units.push(...cjkUnits(cjkForm(piece), table));
     else {
       const words = latinWords(piece).filter((w) => !/[.+]/.test(w));
       // a word that is its own phrase again (a run-together abbreviation) would count twice
-      units.push(...latinUnits(words));
+      units.push(...latinUnits(words, table));
     }
   }
   return units;

@@ -8,7 +8,7 @@ import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recogn
 import { withNarrowerTypes } from '../../../schema/instrument-types.ts';
 import { correctSpelling } from '../../../schema/instrument-type-spelling.ts';
 import { compactModel } from './text-analysis.ts';
-import { queryUnits, requiredUnits, type QueryUnit } from './query-units.ts';
+import { PREFIX, queryUnits, requiredUnits, THESAURUS_TABLE, type PhraseTable, type QueryUnit } from './query-units.ts';
 
 export interface TextQuery {
   units: QueryUnit[];
@@ -20,9 +20,10 @@ export interface TextQuery {
   model: string | null;
 }
 
-export function parseTextQuery(query: string): TextQuery {
+/** `phrases`: the thesaurus's, or the thesaurus's with the synonyms learned from the inventory */
+export function parseTextQuery(query: string, phrases: PhraseTable = THESAURUS_TABLE): TextQuery {
   const types = recognizeInstrumentTypes(correctSpelling(query));
-  const units = queryUnits(query);
+  const units = queryUnits(query, phrases);
   return {
     units,
     required: requiredUnits(units.filter((u) => !u.generic).length),
@@ -32,7 +33,7 @@ export function parseTextQuery(query: string): TextQuery {
   };
 }
 
-const quote = (term: string) => `'${term.replace(/'/g, "''")}'`;
+const quote = (term: string) => (term.endsWith(PREFIX) ? `'${term.slice(0, -1).replace(/'/g, "''")}':*` : `'${term.replace(/'/g, "''")}'`);
 
 /** one unit as a tsquery: any of its alternatives, each all of its terms */
 export function unitTsquery(unit: QueryUnit): string {

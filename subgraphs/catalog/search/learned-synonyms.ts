@@ -1,0 +1,112 @@
+/**
+ * Synonyms the inventory teaches: a record that gives a Chinese and an English name says they
+ * name one thing; "原子力显微镜（AFM）" says AFM is 原子力显微镜; one model named differently by
+ * two owners ("场发射扫描电镜" and "FE-SEM" for an SU8010) says their names are the same kind.
+ * Each pair is stored with what taught it (`search_synonyms`), extends the thesaurus's phrases at
+ * query time (so a Chinese search finds an English-only record of another owner), is shown with
+ * the search's units (why did this match?) and can be confirmed or rejected by the centre.
+ */
+import type { Knex } from 'knex';
+import { foldText, hasCjk } from './text-analysis.ts';
+import type { Phrase } from './query-units.ts';
+
+export type SynonymKind = 'BILINGUAL_NAME' | 'ABBREVIATION' | 'SHARED_MODEL';
+export type SynonymStatus = 'LEARNED' | 'CONFIRMED' | 'REJECTED';
+
+export interface SynonymPair { term: string; synonym: string; kind: SynonymKind; instrumentId: string }
+
+interface NamedRecord { id: string; name: string; nameEn: string | null; model: string | null; manufacturer: string | null }
+
+const MIN_LENGTH = 2;
+const MAX_LENGTH = 40;
+/** an abbreviation in parentheses: letters, digits and hyphens, with a letter */
+const ABBREVIATION = /^[A-Za-z][A-Za-z0-9\-/+]{1,11}$/;
+
+/**
+ * A name as a synonym: without the record's model and maker (a phrase is what the instrument is,
+ * not which one), without designations holding digits, folded and trimmed; null when little is left.
+ */
+export function synonymForm(name: string, record: Pick<NamedRecord, 'model' | 'manufacturer'>): string | null {
+  let text = foldText(name);
+  for (const part of [record.model, record.manufacturer]) if (part) text = text.split(foldText(part)).join(' ');
+  text = text.replace(/[（(][^）)]*[）)]/g, ' ').replace(/[a-z]*\d[a-z0-9\-./]*/g, ' ').replace(/[\s\-_/·,，:：;；]+/g, ' ').trim();
+  const length = [...text.replace(/\s/g, '')].length;
+  return length >= MIN_LENGTH && length <= MAX_LENGTH ? text : null;
+}
+
+/** What one record teaches: its two names, and an abbreviation it gives in parentheses. */
+export function synonymsFromRecord(record: NamedRecord): SynonymPair[] {
+  const pairs: SynonymPair[] = [];
+  const name = synonymForm(record.name, record);
+  const english = record.nameEn ? synonymForm(record.nameEn, record) : null;
+  if (name && english && hasCjk(name) && !hasCjk(english) && name !== english) {
+    pairs.push({ term: name, synonym: english, kind: 'BILINGUAL_NAME', instrumentId: record.id });
+  }
+  for (const text of [record.name, record.nameEn]) {
+    const parenthesised = text ? /^(.+?)[（(]\s*([^）)]+?)\s*[）)]\s*$/.exec(text.normalize('NFKC')) : null;
+    if (!parenthesised || !ABBREVIATION.test(parenthesised[2])) continue;
+    const outside = synonymForm(parenthesised[1], record);
+    const abbreviation = foldText(parenthesised[2]);
+    if (outside && outside !== abbreviation) pairs.push({ term: outside, synonym: abbreviation, kind: 'ABBREVIATION', instrumentId: record.id });
+  }
+  return pairs;
+}
+
+/** records that taught a pair, kept as examples */
+const MAX_EXAMPLES = 5;
+
+/** Adds pairs to what is learned: a pair seen again counts once more; what the centre decided stays. */
+export async function recordSynonyms(db: Knex | Knex.Transaction, pairs: readonly SynonymPair[]): Promise<void> {
+  const merged = new Map<string, { term: string; synonym: string; kind: SynonymKind; ids: string[]; occurrences: number }>();
+  for (const p of pairs) {
+    const key = `${p.term}\u0000${p.synonym}`;
+    const known = merged.get(key);
+    if (known) {
+      known.occurrences += 1;
+      if (known.ids.length < MAX_EXAMPLES && !known.ids.includes(p.instrumentId)) known.ids.push(p.instrumentId);
+    } else merged.set(key, { term: p.term, synonym: p.synonym, kind: p.kind, ids: [p.instrumentId], occurrences: 1 });
+  }
+  const rows = [...merged.values()];
+  for (let i = 0; i < rows.length; i += 500) {
+    await db('search_synonyms')
+      .insert(rows.slice(i, i + 500).map((r) => ({ term: r.term, synonym: r.synonym, kind: r.kind, example_instrument_ids: r.ids, occurrences: r.occurrences })))
+      .onConflict(['term', 'synonym'])
+      .merge({
+        occurrences: db.raw('search_synonyms.occurrences + excluded.occurrences'),
+        example_instrument_ids: db.raw(`(select coalesce(array_agg(distinct e), '{}') from (select unnest(search_synonyms.example_instrument_ids || excluded.example_instrument_ids) e limit ${MAX_EXAMPLES}) x)`),
+      });
+  }
+}
+
+/** pairs a shared model may teach in one harvest, at most */
+const MAX_MODEL_PAIRS = 2000;
+
+/**
+ * One model named differently by records of different sources: those names are one kind. Only
+ * models specific enough to tell (letters and digits, five or more) and harvested just now.
+ */
+export async function learnFromSharedModels(db: Knex | Knex.Transaction, sourceId: string): Promise<void> {
+  const rows = await db.raw(`
+    select a.id, a.name, a.name_en, a.model, a.manufacturer, b.name as other_name, b.name_en as other_name_en, b.model as other_model, b.manufacturer as other_manufacturer
+    from instruments a join instruments b on b.model_key = a.model_key and b.source_id <> a.source_id
+    where a.source_id = ? and length(a.model_key) >= 5 and a.model_key ~ '[a-z]' and a.model_key ~ '[0-9]' and a.model is not null
+    limit ${MAX_MODEL_PAIRS}`, [sourceId]) as { rows: Array<{ id: string; name: string; name_en: string | null; model: string; manufacturer: string | null; other_name: string; other_name_en: string | null; other_model: string | null; other_manufacturer: string | null }> };
+  const pairs: SynonymPair[] = [];
+  for (const r of rows.rows) {
+    const mine = synonymForm(r.name, r);
+    const theirs = synonymForm(r.other_name, { model: r.other_model, manufacturer: r.other_manufacturer });
+    if (!mine || !theirs || mine === theirs) continue;
+    const [term, synonym] = hasCjk(theirs) && !hasCjk(mine) ? [theirs, mine] : [mine, theirs];
+    pairs.push({ term, synonym, kind: 'SHARED_MODEL', instrumentId: r.id });
+  }
+  await recordSynonyms(db, pairs);
+}
+
+/** The learned pairs the search uses (all but the rejected), as phrases. */
+export async function learnedPhrases(db: Knex): Promise<Phrase[]> {
+  const rows = await db('search_synonyms').select('term', 'synonym').whereNot('status', 'REJECTED') as Array<{ term: string; synonym: string }>;
+  return rows.map(({ term, synonym }) => {
+    const forms = [term, synonym];
+    return { zh: forms.filter(hasCjk), en: forms.filter((f) => !hasCjk(f)) };
+  });
+}
