@@ -6,6 +6,8 @@ import { dateTimeScalar } from '../../schema/scalars.ts';
 import { requireRole } from '../auth/hub-claims.ts';
 import { serveHubSubgraph, type HubContext, type HubServices, type HubSubgraphModule } from '../serve-hub-subgraph.ts';
 import type { SourceStatus } from './source-registry.ts';
+import { addCentreSynonym, decideSynonym, listSynonyms, type SynonymRow, type SynonymStatus } from '../catalog/search/learned-synonyms.ts';
+import { foldText } from '../catalog/search/text-analysis.ts';
 import type { ConnectorKind, HarvestRunRow } from './source-store.ts';
 
 const REGISTRY_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -48,12 +50,30 @@ function startRegistrySubgraph(services: HubServices) {
         const [status] = await registry.status([args.id]);
         return status ? sourceView(status) : null;
       },
+      searchSynonyms: async (_root, args: { status?: SynonymStatus | null; first: number }, context: HubContext) => {
+        admin(context, 'listing search synonyms');
+        return listSynonyms(db, args.status ?? null, Math.min(Math.max(args.first, 0), 500));
+      },
       supergraph: (_root, _args, context: HubContext) => {
         admin(context, 'reading the supergraph');
         return supergraph();
       },
     },
     Mutation: {
+      decideSearchSynonym: async (_root, args: { id: string; status: SynonymStatus }, context: HubContext) => {
+        const claims = requireRole(context.claims, ['ADMIN'], 'deciding a search synonym');
+        const decided = await decideSynonym(db, Number(args.id), args.status, claims.sub);
+        if (!decided) throw new GraphQLError(`id: no search synonym ${args.id}`, { extensions: { code: 'BAD_USER_INPUT' } });
+        return decided;
+      },
+      addSearchSynonym: async (_root, args: { term: string; synonym: string }, context: HubContext) => {
+        const claims = requireRole(context.claims, ['ADMIN'], 'adding a search synonym');
+        const term = foldText(args.term).trim();
+        const synonym = foldText(args.synonym).trim();
+        if (!term || term.length > 80) throw new GraphQLError('term: 1 to 80 characters', { extensions: { code: 'BAD_USER_INPUT' } });
+        if (!synonym || synonym.length > 80 || synonym === term) throw new GraphQLError('synonym: 1 to 80 characters, other than the term', { extensions: { code: 'BAD_USER_INPUT' } });
+        return addCentreSynonym(db, term, synonym, claims.sub);
+      },
       addSource: async (_root, args: { input: { id: string; kind: string; config: string; displayName?: string; schedule?: string; harvest?: boolean; credential?: string | null } }, context: HubContext) => {
         admin(context, 'adding a source');
         const { input } = args;
@@ -95,6 +115,11 @@ function startRegistrySubgraph(services: HubServices) {
       harvestedUntil: (s: SourceStatus) => s.source.harvested_until,
       createdAt: (s: SourceStatus) => s.source.created_at,
       runs: (s: SourceStatus, args: { first: number }) => db('harvest_runs').where({ source_id: s.source.id }).orderBy('id', 'desc').limit(Math.min(args.first, 100)),
+    },
+    SearchSynonym: {
+      exampleInstrumentIds: (r: SynonymRow) => r.example_instrument_ids,
+      decidedBy: (r: SynonymRow) => r.decided_by,
+      decidedAt: (r: SynonymRow) => r.decided_at,
     },
     HarvestRun: {
       sourceId: (r: HarvestRunRow) => r.source_id,

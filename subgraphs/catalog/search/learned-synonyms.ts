@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { foldText, hasCjk } from './text-analysis.ts';
 import type { Phrase } from './query-units.ts';
 
-export type SynonymKind = 'BILINGUAL_NAME' | 'ABBREVIATION' | 'SHARED_MODEL';
+export type SynonymKind = 'BILINGUAL_NAME' | 'ABBREVIATION' | 'SHARED_MODEL' | 'CENTRE';
 export type SynonymStatus = 'LEARNED' | 'CONFIRMED' | 'REJECTED';
 
 export interface SynonymPair { term: string; synonym: string; kind: SynonymKind; instrumentId: string }
@@ -18,6 +18,7 @@ export interface SynonymPair { term: string; synonym: string; kind: SynonymKind;
 interface NamedRecord { id: string; name: string; nameEn: string | null; model: string | null; manufacturer: string | null }
 
 const MIN_LENGTH = 2;
+const GENERIC_ENDING = /(\s*(系统|设备|仪器|装置|system|instrument|equipment|apparatus|device|unit))+$/;
 const MAX_LENGTH = 40;
 /** an abbreviation in parentheses: letters, digits and hyphens, with a letter */
 const ABBREVIATION = /^[A-Za-z][A-Za-z0-9\-/+]{1,11}$/;
@@ -30,6 +31,8 @@ export function synonymForm(name: string, record: Pick<NamedRecord, 'model' | 'm
   let text = foldText(name);
   for (const part of [record.model, record.manufacturer]) if (part) text = text.split(foldText(part)).join(' ');
   text = text.replace(/[（(][^）)]*[）)]/g, ' ').replace(/[a-z]*\d[a-z0-9\-./]*/g, ' ').replace(/[\s\-_/·,，:：;；]+/g, ' ').trim();
+  // "磁镊系统" teaches 磁镊: the generic word would make another owner's "Magnetic Tweezers" say too little
+  text = text.replace(GENERIC_ENDING, '').trim();
   const length = [...text.replace(/\s/g, '')].length;
   return length >= MIN_LENGTH && length <= MAX_LENGTH ? text : null;
 }
@@ -109,4 +112,37 @@ export async function learnedPhrases(db: Knex): Promise<Phrase[]> {
     const forms = [term, synonym];
     return { zh: forms.filter(hasCjk), en: forms.filter((f) => !hasCjk(f)) };
   });
+}
+
+export interface SynonymRow {
+  id: number;
+  term: string;
+  synonym: string;
+  kind: SynonymKind;
+  example_instrument_ids: string[];
+  occurrences: number;
+  status: SynonymStatus;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+export async function listSynonyms(db: Knex, status: SynonymStatus | null, limit: number): Promise<SynonymRow[]> {
+  const query = db('search_synonyms').orderBy([{ column: 'occurrences', order: 'desc' }, { column: 'id' }]).limit(limit);
+  if (status) query.where({ status });
+  return await query as SynonymRow[];
+}
+
+export async function decideSynonym(db: Knex, id: number, status: SynonymStatus, by: string): Promise<SynonymRow | null> {
+  if (!Number.isSafeInteger(id)) return null;
+  const [row] = await db('search_synonyms').where({ id }).update({ status, decided_by: by, decided_at: db.fn.now() }).returning('*') as SynonymRow[];
+  return row ?? null;
+}
+
+/** a synonym of the centre's own: confirmed as it is added (or confirmed again if it was learned) */
+export async function addCentreSynonym(db: Knex, term: string, synonym: string, by: string): Promise<SynonymRow> {
+  const [row] = await db('search_synonyms')
+    .insert({ term, synonym, kind: 'CENTRE', status: 'CONFIRMED', decided_by: by, decided_at: db.fn.now() })
+    .onConflict(['term', 'synonym']).merge({ status: 'CONFIRMED', decided_by: by, decided_at: db.fn.now() })
+    .returning('*') as SynonymRow[];
+  return row;
 }

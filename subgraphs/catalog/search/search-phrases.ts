@@ -7,7 +7,8 @@ import type { Knex } from 'knex';
 import { buildPhraseTable, THESAURUS_PHRASES, THESAURUS_TABLE, type PhraseTable } from './query-units.ts';
 import { learnedPhrases } from './learned-synonyms.ts';
 
-export function searchPhrases(db: Knex, ttlMs = 30_000): () => Promise<PhraseTable> {
+/** `ttlMs`: how often learned synonyms are re-read (IRHUB_SYNONYM_REFRESH_MS, default 30 s) */
+export function searchPhrases(db: Knex, ttlMs = Number(process.env.IRHUB_SYNONYM_REFRESH_MS ?? 30_000)): () => Promise<PhraseTable> {
   let table = THESAURUS_TABLE;
   let loadedAt = -Infinity;
   let loading: Promise<PhraseTable> | null = null;
