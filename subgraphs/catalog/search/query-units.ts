@@ -9,7 +9,7 @@
 import { INSTRUMENT_TYPES, instrumentTypeNames } from '../../../schema/instrument-types.ts';
 import { INSTRUMENT_WORDS } from '../../../schema/thesaurus/thesaurus.ts';
 import { VOCABULARY } from '../../../schema/instrument-vocabulary.ts';
-import { cjkBigrams, foldText, hasCjk, latinWords, stemWord, wordTerms } from './text-analysis.ts';
+import { cjkBigrams, foldText, hasCjk, latinWords, letterDigitParts, stemWord, wordTerms } from './text-analysis.ts';
 
 /** marks a term that stands for every term it begins (a tsquery prefix, `'spec':*`) */
 export const PREFIX = '*';
@@ -128,8 +128,12 @@ function latinUnits(words: readonly string[], table: PhraseTable): QueryUnit[] {
     }
     const word = words[i];
     i += 1;
-    if (STOP_WORDS.has(word)) continue;
-    const alternatives = wordTerms(word).map((t) => [t]);
+    // a lone letter ("S 4800", "Nikon A 1") says nothing a record's words would hold apart
+    if (STOP_WORDS.has(word) || (word.length < 2 && words.length > 1)) continue;
+    const [written, ...others] = wordTerms(word);
+    const parts = letterDigitParts(word).map(stemWord);
+    // a word's parts are one form of it, all of them together: "lambda950" as "lambda 950"
+    const alternatives = [[written], ...others.filter((t) => !parts.includes(t)).map((t) => [t]), ...(parts.length ? [parts] : [])];
     // the last word may be still being typed, or cut ("diffract", "mass spec"): any word it begins counts as it
     if (i === words.length && /^[a-z]{4,}$/.test(word) && !VOCABULARY.has(word)) alternatives.push([`${word}${PREFIX}`]);
     units.push({ label: word, alternatives, generic: GENERIC.has(word) });

@@ -64,7 +64,10 @@ export function compactModel(text: string): string | null {
 
 /** "lambda950" → lambda, 950: owners run a line and its number together, users write them apart */
 export function letterDigitParts(word: string): string[] {
-  return /[a-z]/.test(word) && /\d/.test(word) ? (word.match(/[a-z]+|\d+/g) ?? []).filter((p) => p.length >= 2) : [];
+  if (!/[a-z]/.test(word) || !/\d/.test(word)) return [];
+  const parts = word.match(/[a-z]+|\d+/g) ?? [];
+  // "2100f" is not a 2100: a part of one letter is a variant's mark, and without it the parts say another model
+  return parts.every((p) => p.length >= 2) ? parts : [];
 }
 
 /** A Latin word's forms as terms: itself, what it was meant to be, its parts, stemmed. */
