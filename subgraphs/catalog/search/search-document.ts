@@ -21,11 +21,14 @@ export interface SearchDocument {
   detailTerms: string;
 }
 
-type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufacturer' | 'specs' | 'functions'>;
+type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufacturer' | 'specs' | 'functions' | 'ownerCategory'>;
 
-/** The types a record names, in its name, its English name or its model. */
-export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model'>): string[] {
-  const texts = [instrument.name, instrument.nameEn, instrument.model].filter((t): t is string => Boolean(t));
+/**
+ * The types a record names, in its name, its English name, its model or its owner's category
+ * (a list that files "Leica SP8" under "Confocal" says what the name does not).
+ */
+export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model' | 'ownerCategory'>): string[] {
+  const texts = [instrument.name, instrument.nameEn, instrument.model, instrument.ownerCategory].filter((t): t is string => Boolean(t));
   return [...new Set(texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true })).map((t) => t.key))];
 }
 
@@ -34,7 +37,7 @@ export function searchDocument(instrument: Indexed): SearchDocument {
   const typeNames = typeKeys.flatMap((key) => instrumentTypeNames(instrumentTypeByKey(key)!));
   const nameTerms = new Set([
     ...[instrument.name, instrument.nameEn].flatMap((t) => analyzeText(t, { completeLastWord: true })),
-    ...[instrument.model, instrument.manufacturer, ...typeNames].flatMap((t) => analyzeText(t)),
+    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...typeNames].flatMap((t) => analyzeText(t)),
   ]);
   const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzeText(t)));
   for (const t of nameTerms) detailTerms.delete(t);
