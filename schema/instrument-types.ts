@@ -7,6 +7,8 @@
  * (a field-emission SEM is an SEM) for reviews that accept near equivalents.
  */
 import type { InstrumentClassKey } from './classes.ts';
+import { nationalClassByCode } from './national-classes.ts';
+import { THESAURUS_ENTRIES, type ThesaurusEntry } from './thesaurus/thesaurus.ts';
 
 export interface InstrumentType {
   key: string;
@@ -17,12 +19,14 @@ export interface InstrumentType {
   enVariants: string[];
   abbreviations: string[];
   broader?: string;
+  /** the national six-digit class code of the kind, where the thesaurus data gives one */
+  classCode?: string;
 }
 
 const type = (key: string, instrumentClass: InstrumentClassKey, zh: string[], en: string[], abbreviations: string[] = [], broader?: string): InstrumentType =>
   ({ key, instrumentClass, zh: zh[0], zhVariants: zh.slice(1), en: en[0], enVariants: en.slice(1), abbreviations, broader });
 
-export const INSTRUMENT_TYPES: readonly InstrumentType[] = [
+const CORE_TYPES: readonly InstrumentType[] = [
   type('FE_SEM', 'ANALYTICAL', ['场发射扫描电子显微镜', '场发射扫描电镜', '热场发射扫描电镜', '场发射扫描电子显微镜（FE-SEM）'], ['Field Emission Scanning Electron Microscope', 'FE-SEM', 'Field-Emission SEM', 'Field Emission SEM'], ['FE-SEM'], 'SEM'),
   type('SEM', 'ANALYTICAL', ['扫描电子显微镜', '扫描电镜', '钨灯丝扫描电镜', '扫描电子显微镜（SEM）'], ['Scanning Electron Microscope', 'SEM'], ['SEM']),
   type('TEM', 'ANALYTICAL', ['透射电子显微镜', '透射电镜', '场发射透射电镜', '透射电子显微镜（TEM）', '高分辨透射电镜'], ['Transmission Electron Microscope', 'Transmission Electron Microscopy'], ['TEM']),
@@ -108,6 +112,37 @@ export const INSTRUMENT_TYPES: readonly InstrumentType[] = [
   type('ION_IMPLANTER', 'PROCESS_EXPERIMENT', ['离子注入机'], ['Ion Implanter']),
   type('MOSSBAUER', 'NUCLEAR', ['穆斯堡尔谱仪'], ['Mössbauer Spectrometer']),
 ];
+
+/**
+ * The core types above, extended by the thesaurus data (schema/thesaurus/): an entry with a core
+ * key adds its names to that type, any other is a type of its own, of the class its national code
+ * is under. A name is kept once per type.
+ */
+function mergeThesaurus(core: readonly InstrumentType[], entries: readonly ThesaurusEntry[]): InstrumentType[] {
+  const types = new Map(core.map((t) => [t.key, { ...t, zhVariants: [...t.zhVariants], enVariants: [...t.enVariants], abbreviations: [...t.abbreviations] }]));
+  for (const entry of entries) {
+    const known = types.get(entry.key);
+    if (known) {
+      known.classCode ??= entry.classCode;
+      known.broader ??= entry.broader;
+      const has = new Set(instrumentTypeNames(known).map((n) => n.toLowerCase()));
+      const fresh = (names: readonly string[]) => names.filter((n) => !has.has(n.toLowerCase()) && has.add(n.toLowerCase()));
+      known.zhVariants.push(...fresh(entry.zh));
+      known.enVariants.push(...fresh(entry.en));
+      known.abbreviations.push(...fresh(entry.abbr ?? []));
+      continue;
+    }
+    const national = nationalClassByCode(entry.classCode);
+    if (!national) throw new Error(`thesaurus type ${entry.key}: class code ${entry.classCode} is not in the national list`);
+    types.set(entry.key, {
+      key: entry.key, instrumentClass: national.classKey, classCode: entry.classCode,
+      zh: entry.zh[0], zhVariants: entry.zh.slice(1), en: entry.en[0], enVariants: entry.en.slice(1), abbreviations: [...(entry.abbr ?? [])], broader: entry.broader,
+    });
+  }
+  return [...types.values()];
+}
+
+export const INSTRUMENT_TYPES: readonly InstrumentType[] = mergeThesaurus(CORE_TYPES, THESAURUS_ENTRIES);
 
 const byKey = new Map(INSTRUMENT_TYPES.map((t) => [t.key, t]));
 
