@@ -89,6 +89,8 @@ function candidatePatterns(cjkText: string, textWords: readonly string[], fromRe
 
 /** a cut name's last words must say this much of a pattern before they stand for it */
 const MIN_CUT_MATCH = 6;
+/** kinds a cut name may stand for before it is taken to say too little */
+const MAX_CUT_KINDS = 3;
 
 /**
  * How many words of the text at `i` a pattern matches: all of its words; or, for a record, its
@@ -143,15 +145,16 @@ export function recognizeInstrumentTypes(text: string, options: RecognitionOptio
       if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: !p.productLine && wholeWords === p.words.join(' ') && !CJK.test(text) });
     }
   }
-  // a cut name says least about what it was: the shortest pattern it begins is all it claims ("Gas Chrom" is a GC)
-  if (fromRecord && !takenWords[textWords.length - 1]) {
-    for (const p of [...candidates].reverse()) {
+  // a cut name may have been any kind its words begin: all of them when few ("Gas Chrom": a GC or a
+  // GC-MS), none when many ("Electron B…" could be a dozen kinds)
+  if (fromRecord && textWords.length && !takenWords[textWords.length - 1]) {
+    const cut = new Map<string, { at: number; name: string }>();
+    for (const p of candidates) {
       if (p.cjk) continue;
-      const i = textWords.findIndex((_, at) => matchesAt(p, textWords, at, true).cut);
-      if (i < 0 || takenWords.slice(i).some(Boolean)) continue;
-      takenWords.fill(true, i);
-      if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: false });
+      const at = textWords.findIndex((_, i) => matchesAt(p, textWords, i, true).cut);
+      if (at >= 0 && !takenWords.slice(at).some(Boolean) && !cut.has(p.key)) cut.set(p.key, { at, name: p.name });
     }
+    if (cut.size <= MAX_CUT_KINDS) for (const [key, { name }] of cut) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
   }
   return [...found.values()];
 }
