@@ -5,22 +5,14 @@
  */
 import { NATIONAL_CLASS_TYPES } from './national-class-types.ts';
 import { LAB_INSTRUMENT_TYPES } from './lab-instrument-types.ts';
+import { INSTRUMENT_WORDS } from './instrument-words.ts';
 import type { ProductLine, TermPair, ThesaurusEntry } from './thesaurus-entry.ts';
 
 export type { ProductLine, TermPair, ThesaurusEntry };
 
 export const THESAURUS_ENTRIES: readonly ThesaurusEntry[] = [...NATIONAL_CLASS_TYPES, ...LAB_INSTRUMENT_TYPES];
 
-export const INSTRUMENT_WORDS: readonly TermPair[] = [
-  { zh: ['离心机'], en: ['centrifuge'] },
-  { zh: ['飞秒'], en: ['femtosecond'] },
-  { zh: ['激光器', '激光'], en: ['laser'] },
-  { zh: ['质谱仪', '质谱'], en: ['mass spectrometer', 'mass spectrometry'] },
-  { zh: ['频谱'], en: ['spectrum'] },
-  { zh: ['分析仪'], en: ['analyzer'] },
-  { zh: ['冷冻'], en: ['freeze', 'cryo'] },
-  { zh: ['干燥机'], en: ['dryer'] },
-];
-export const PRODUCT_LINES: readonly ProductLine[] = [
-  { makers: ['Thermo Fisher'], line: 'Orbitrap', type: 'LC_MS' },
-];
+export { INSTRUMENT_WORDS };
+
+/** product lines: none until their data file lands (product-lines.ts) */
+export const PRODUCT_LINES: readonly ProductLine[] = [];
