@@ -11,7 +11,7 @@
 import { instrumentClassInfo, type InstrumentClassKey } from './classes.ts';
 import { recognizeInstrumentTypes } from './instrument-type-recognition.ts';
 import { instrumentTypeByKey, type InstrumentType } from './instrument-types.ts';
-import { NATIONAL_CLASSES, nationalNameKey, resolveNationalClass } from './national-classes.ts';
+import { NATIONAL_CLASSES, nationalClassByCode, nationalNameKey, resolveNationalClass } from './national-classes.ts';
 
 export interface InstrumentDescription {
   name: string;
@@ -65,7 +65,7 @@ function namedInType(type: InstrumentType): Named | undefined {
 function firstRecognizedType(texts: readonly string[]): InstrumentType | undefined {
   for (const text of texts) {
     // recognition lists the longest match first: 场发射扫描电镜 is FE_SEM before anything shorter
-    for (const found of recognizeInstrumentTypes(text)) {
+    for (const found of recognizeInstrumentTypes(text, { fromRecord: true })) {
       const type = instrumentTypeByKey(found.key);
       if (type) return type;
     }
@@ -81,7 +81,10 @@ export function inferInstrumentClass(instrument: InstrumentDescription): Instrum
   const ownWords = [instrument.name, instrument.nameEn, instrument.model].filter((t): t is string => !!t && t.trim() !== '');
   const type = firstRecognizedType(ownWords) ?? (category ? firstRecognizedType([category]) : undefined);
   const named = better(mostSpecificNamed([...ownWords, ...(category ? [category] : [])], type?.instrumentClass), type && namedInType(type))?.national;
-  if (type) return { classKey: type.instrumentClass, classCode: named?.code ?? instrumentClassInfo(type.instrumentClass).code, inferred: true };
+  // the thesaurus gives most kinds their national code; a national name in the record's own words may say more
+  const national = type?.classCode ? nationalClassByCode(type.classCode) : undefined;
+  const typeCode = national?.classKey === type?.instrumentClass ? national : undefined;
+  if (type) return { classKey: type.instrumentClass, classCode: (typeCode && (!named || named.level <= typeCode.level) ? typeCode : named)?.code ?? instrumentClassInfo(type.instrumentClass).code, inferred: true };
   if (named) return { classKey: named.classKey, classCode: named.code, inferred: true };
   return { classKey: 'OTHER', classCode: instrumentClassInfo('OTHER').code, inferred: true };
 }

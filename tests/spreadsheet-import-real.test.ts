@@ -186,7 +186,7 @@ describe.each(DATABASE_TARGETS)('importing real inventories ($name)', (target) =
     ]);
     expect(await add('rental', 'REST', jsonCatalogueConfig(catalogue.url))).toMatchObject({ status: 'SUCCEEDED', imported: 2, rejected: 0 });
     expect(await classified('rental')).toEqual({
-      'R-1': { instrumentClass: 'ANALYTICAL', classCode: '010000', classInferred: true, ownerCategory: 'Imaging' },
+      'R-1': { instrumentClass: 'ANALYTICAL', classCode: '010802', classInferred: true, ownerCategory: 'Imaging' },
       'R-2': { instrumentClass: 'OTHER', classCode: '990000', classInferred: true, ownerCategory: null },
     });
   });
