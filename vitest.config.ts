@@ -6,10 +6,16 @@ export default defineConfig({
     // one graphql for all: Node (and so @apollo/gateway, and the hub outside tests) loads its CommonJS
     // build, while Vite would give test-transformed files the ES build, and graphql refuses a schema
     // made by the other copy
-    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+    alias: [
+      { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
+      // Apollo's integration test suite, written for jest, runs on vitest's globals
+      { find: /^@jest\/globals$/, replacement: new URL('./tests/support/jest-globals.ts', import.meta.url).pathname },
+    ],
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // transformed by vitest, so the alias of @jest/globals applies inside it
+    server: { deps: { inline: ['@apollo/server-integration-testsuite'] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // each file starts its own hub (databases, servers): two at a time suits a 2-core machine

@@ -9,6 +9,8 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
+import { servingOptions } from '../connectors/sdk/apollo-options.ts';
+import { disableVendorTelemetry } from '../connectors/sdk/vendor-telemetry.ts';
 import type { HubClaims } from '../subgraphs/auth/hub-claims.ts';
 import type { Authenticator } from '../subgraphs/auth/authenticate.ts';
 import { signedInit } from '../connectors/sdk/hub-credential.ts';
@@ -70,6 +72,7 @@ function signedFetcher(sourceId: string, inner: Fetcher, credential: (sourceId: 
 }
 
 export async function startGateway(options: GatewayOptions) {
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: options.composition,
     buildService: ({ name, url }) => {
@@ -80,13 +83,9 @@ export async function startGateway(options: GatewayOptions) {
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    // the hub stops every server itself on SIGINT/SIGTERM (gateway/cli/start-command.ts), in order
-    stopOnTerminationSignals: false,
-    csrfPrevention: true,
     // who may introspect is decided per caller by queryLimitsPlugin (IRHUB_INTROSPECTION)
     introspection: true,
-    includeStacktraceInErrorResponses: false,
-    plugins: [queryLimitsPlugin(options.limits), fieldSuggestionsPlugin(options.limits.fieldSuggestions)],
+    ...servingOptions<GatewayContext>([queryLimitsPlugin(options.limits), fieldSuggestionsPlugin(options.limits.fieldSuggestions)]),
   });
   const rateLimit = createRateLimiter(options.limits.rate);
   await apollo.start();

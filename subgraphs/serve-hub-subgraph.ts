@@ -5,6 +5,7 @@
  * hub subgraphs only), so it trusts no header a connector could have seen.
  */
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { servingOptions } from '../connectors/sdk/apollo-options.ts';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -59,7 +60,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<TContext>({ schema, csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<TContext>({ schema, ...servingOptions<TContext>([ApolloServerPluginInlineTraceDisabled()]) });
   await apollo.start();
   const http = await serveGraphqlHttp<TContext>({
     apollo,

@@ -58,8 +58,8 @@ describe.each(DATABASE_TARGETS)('hostile queries ($name)', (target) => {
   });
 
   it('refuses the nesting cycle, 1,000 aliases and a 5 MB body in under 100 ms each, while a search is answered in under 1 s', async () => {
-    // warm: the first request of a hub pays for compiling the gateway's code paths
-    expect((await post(hub, query(SEARCH))).status).toBe(200);
+    // warm: the first requests of a hub pay for compiling code paths and planning the search
+    for (let i = 0; i < 3; i++) expect((await post(hub, query(SEARCH))).status).toBe(200);
     const aliases = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: instruments(first: 100) { edges { node { id name live { state } } } }`).join(' ')} }`;
     const [cycle, manyAliases, huge, search] = await Promise.all([
       post(hub, query(cycleQuery(5))),
@@ -73,11 +73,12 @@ describe.each(DATABASE_TARGETS)('hostile queries ($name)', (target) => {
     expect(manyAliases.status).toBe(400);
     expect(manyAliases.body?.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' });
     expect(huge.status).toBe(413);
-    for (const refused of [cycle, manyAliases, huge]) expect(refused.ms).toBeLessThan(100);
+    const timings = `cycle ${cycle.ms.toFixed(0)} ms, aliases ${manyAliases.ms.toFixed(0)} ms, 5 MB ${huge.ms.toFixed(0)} ms, search ${search.ms.toFixed(0)} ms`;
+    for (const refused of [cycle, manyAliases, huge]) expect(refused.ms, timings).toBeLessThan(100);
 
     expect(search.status).toBe(200);
     expect(search.body?.errors).toBeUndefined();
-    expect(search.ms).toBeLessThan(1000);
+    expect(search.ms, timings).toBeLessThan(1000);
 
     const memory = process.memoryUsage();
     expect(memory.rss).toBeLessThan(1024 ** 3);

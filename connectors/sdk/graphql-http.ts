@@ -66,12 +66,21 @@ export function readBody(request: http.IncomingMessage, limit: number): Promise<
   });
 }
 
-/** A request body as JSON; anything else is the caller's error (400). */
-export function parseJsonBody(text: string): unknown {
+/** Whether a Content-Type header declares JSON (`application/json`, any parameters). */
+export function declaresJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * A request body as JSON, read only when the request says it is JSON: a `text/plain` body is what a
+ * cross-site form may send without the browser asking first, so it is never read as JSON (415).
+ */
+export function parseJsonBody(text: string, contentType: string | undefined): unknown {
+  if (!declaresJson(contentType)) throw new HttpError(415, `request body must be application/json, not ${contentType ?? 'untyped'}`);
   try {
     return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'request body is not valid JSON');
+  } catch (error) {
+    throw new HttpError(400, `Invalid JSON in the request body (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -102,7 +111,8 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
       sendJson(response, 200, await route(url, request));
       return;
     }
-    if (url.pathname !== '/graphql') {
+    // "/graphql/" is "/graphql", as in Apollo's own integrations
+    if (url.pathname.replace(/(.)\/$/, '$1') !== '/graphql') {
       sendJson(response, 404, { error: `no route ${url.pathname}` });
       return;
     }
@@ -114,7 +124,10 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
     let text = '';
     if (request.method === 'POST') {
       text = await readBody(request, maxBody);
-      body = text === '' ? {} : parseJsonBody(text);
+      // a body of another type goes to Apollo as no body: it answers 400 "invalid Content-Type"
+      // (and, with CSRF prevention, refuses a simple cross-site POST before that)
+      const contentType = request.headers['content-type'];
+      if (declaresJson(contentType)) body = text === '' ? {} : parseJsonBody(text, contentType);
     }
     const current = apollo;
     const result = await current.executeHTTPGraphQLRequest({

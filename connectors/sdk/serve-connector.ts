@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { servingOptions } from './apollo-options.ts';
+import { logUnderId } from './error-masking.ts';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
@@ -98,10 +100,14 @@ export async function readHarvestPage(sourceId: string, adapter: ConnectorAdapte
   };
 }
 
+/**
+ * The owner's system failed: the caller learns which source, not the owner's own error (it may quote
+ * SQL, internal addresses or paths), which is logged under the id the caller is given.
+ */
 function sourceError(sourceId: string, error: unknown): GraphQLError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new GraphQLError(message.startsWith(`source ${sourceId}`) ? message : `source ${sourceId}: ${message}`, {
-    extensions: { code: 'SOURCE_UNAVAILABLE', sourceId },
+  const errorId = logUnderId(error, `in source ${sourceId}`);
+  return new GraphQLError(`source ${sourceId}: the owner's system did not answer (logged as ${errorId})`, {
+    extensions: { code: 'SOURCE_UNAVAILABLE', sourceId, errorId },
   });
 }
 
@@ -159,7 +165,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
   };
   const extra = options.extraResolvers ?? {};
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: { ...resolvers, ...extra } as GraphQLResolverMap<unknown> }]);
-  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<ConnectorContext>({ schema, introspection: true, ...servingOptions<ConnectorContext>([ApolloServerPluginInlineTraceDisabled()]) });
   await apollo.start();
 
   const newContext = async (request: IncomingMessage, body: string): Promise<ConnectorContext> => {
@@ -196,15 +202,15 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
         const busy = await adapter.calendar(localId, from, to);
         return { busy: busy.map((b) => ({ from: b.from.toISOString(), to: b.to.toISOString() })) };
       }),
-      '/bookings/place': fromHub(async (_url, _request, text) => {
+      '/bookings/place': fromHub(async (_url, request, text) => {
         if (!adapter.placeBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no bookings`);
-        const body = parseJsonBody(text) as { bookingId?: string; localId?: string; from?: string; to?: string; holder?: string; purpose?: string };
+        const body = parseJsonBody(text, request.headers['content-type']) as { bookingId?: string; localId?: string; from?: string; to?: string; holder?: string; purpose?: string };
         if (!body.bookingId || !body.localId || !body.from || !body.to) throw new HttpError(400, 'a booking needs bookingId, localId, from and to');
         return adapter.placeBooking({ bookingId: body.bookingId, localId: body.localId, from: new Date(body.from), to: new Date(body.to), holder: body.holder ?? '', purpose: body.purpose ?? '' });
       }),
-      '/bookings/cancel': fromHub(async (_url, _request, text) => {
+      '/bookings/cancel': fromHub(async (_url, request, text) => {
         if (!adapter.cancelBooking) throw new HttpError(501, `source ${sourceId}: the owner's system takes no cancellations`);
-        const body = parseJsonBody(text) as { externalRef?: string };
+        const body = parseJsonBody(text, request.headers['content-type']) as { externalRef?: string };
         if (!body.externalRef) throw new HttpError(400, 'a cancellation needs externalRef');
         await adapter.cancelBooking(body.externalRef);
         return { cancelled: true };

@@ -7,7 +7,8 @@
  * Tokens are bounded by graphql-js's parser itself (it stops at the limit); depth, aliases,
  * directives and estimated cost are graphql-armor's validation rules; fields after fragment
  * expansion and nesting of abstract types are measured by expanded-selection.ts; introspection
- * is refused to callers not allowed it. This runs on every request, also when Apollo's cache
+ * is refused to callers not allowed it; text with control characters is refused as bad input
+ * (control-characters.ts). This runs on every request, also when Apollo's cache
  * already holds the parsed document, since the limits differ by caller.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
@@ -20,6 +21,7 @@ import type { HubClaims } from '../../subgraphs/auth/hub-claims.ts';
 import { CALLER_TIERS, callerTier, type CallerTier, type GatewayLimits, type QueryLimits } from '../limits.ts';
 import { measureOperation } from './expanded-selection.ts';
 import { introspectionRefusedRule } from './introspection-access.ts';
+import { controlCharacterInput } from './control-characters.ts';
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
@@ -107,6 +109,8 @@ export function queryLimitsPlugin<TContext extends { claims: HubClaims | null }>
             // graphql 16 words it "more that N tokens"; any other syntax error is Apollo's to report, as without limits
             return;
           }
+          const badText = controlCharacterInput(document, request.variables);
+          if (badText) throw refused(badText);
           const errors = validate(schema, withLiteralPageSizes(document, request.variables), rules[tier], { maxErrors: 1 });
           if (errors.length > 0) throw refused(errors[0]);
         },

@@ -4,6 +4,7 @@
  * instance behind it is swapped.
  */
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { servingOptions } from '../../connectors/sdk/apollo-options.ts';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -26,7 +27,7 @@ export interface CatalogSubgraph {
 
 async function buildApollo(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): Promise<ApolloServer<CatalogContext>> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(catalogTypeDefs(sourceIds)), resolvers: catalogResolvers(db, sourceIds, ownerCalendar) as never }]);
-  const apollo = new ApolloServer<CatalogContext>({ schema, csrfPrevention: false, stopOnTerminationSignals: false, introspection: true, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<CatalogContext>({ schema, introspection: true, ...servingOptions<CatalogContext>([ApolloServerPluginInlineTraceDisabled()]) });
   await apollo.start();
   return apollo;
 }
