@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHub } from '../gateway/hub.ts';
+import { gatewayLimitsFromEnv, withoutRateLimits } from '../gateway/limits.ts';
 import { machineLine, percentile } from './machine.ts';
 
 const seconds = Number(process.argv[2] ?? 20);
@@ -24,7 +25,7 @@ const file = path.join(dir, 'owner.csv');
 writeFileSync(file, `${[HEADER, ...Array.from({ length: INSTRUMENTS }, (_, i) => `B-${i},场发射扫描电镜,Sigma 300,Zeiss,分析仪器,300,深圳大学,高等院校,南山区,对外开放,闲置,400`)].join('\n')}\n`);
 const hub = await startHub({
   port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
-  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, log: () => {},
+  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, limits: withoutRateLimits(gatewayLimitsFromEnv()), log: () => {},
 });
 try {
   await hub.registry.add({ id: 'bench', kind: 'spreadsheet', config: { file } });
