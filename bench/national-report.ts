@@ -28,11 +28,11 @@ try {
     await db('usage_monthly').delete();
     await db('usage_sessions').delete();
     // a year of 1–4 h sessions on random days and hours of the report's year (Asia/Shanghai);
-    // g in the lateral makes it run per row, so every session gets its own day and hour
+    // i and g in the lateral make it run per row, so every session gets its own day and hour
     const inserted = await db.raw(`insert into usage_sessions (instrument_id, started_at, ended_at, user_kind, reported_by, evidence)
       select i.id, x.start, x.start + make_interval(hours => x.len), case when random() < 0.25 then 'EXTERNAL' else 'INTERNAL' end, 'bench', 'METER'
       from instruments i cross join generate_series(1, ?) g
-      cross join lateral (select make_timestamptz(?, 1, 1, 0, 0, 0, 'Asia/Shanghai') + make_interval(days => (random() * 363)::int + g * 0, hours => 8 + (random() * 10)::int) as start,
+      cross join lateral (select make_timestamptz(?, 1, 1, 0, 0, 0, 'Asia/Shanghai') + make_interval(days => (random() * 363)::int + g * 0 + length(i.id) * 0, hours => 8 + (random() * 10)::int) as start,
         1 + (random() * 3)::int as len) x`, [SESSIONS_PER_INSTRUMENT, year]) as { rowCount: number };
     console.log(`usage_sessions: ${Number(inserted.rowCount).toLocaleString('en-US')} sessions in ${year} inserted in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     started = performance.now();

@@ -73,8 +73,8 @@ describe.each(DATABASE_TARGETS)('national report ($name)', (target) => {
         session('lab:L-3', `${YEAR}-11-10`, 9, 11, 'EXTERNAL'),
         session('lab:L-3', `${YEAR}-11-10`, 11, 12, 'EXTERNAL'),
         session('lab:L-3', `${YEAR}-11-10`, 10, 11.5, 'INTERNAL'),
-        // another institution's instrument
-        session('lab:O-1', `${YEAR}-05-06`, 9, 10, 'EXTERNAL'),
+        // another institution's instrument: a run logged fifteen times over (more sessions than a page reads at once), one service 09:00–10:42
+        ...Array.from({ length: 15 }, (_, k) => session('lab:O-1', `${YEAR}-05-06`, 9 + k / 20, 10 + k / 20, 'EXTERNAL')),
       ] });
     expect(reported.reportUsage.rejected, JSON.stringify(reported.reportUsage.items)).toBe(0);
     const db = hub.database.db;
@@ -143,8 +143,8 @@ describe.each(DATABASE_TARGETS)('national report ($name)', (target) => {
       seen.push(...page.nationalReport.serviceRecords.rows.map((r) => `${r.instrument.id} ${r.hours}`));
       after = page.nationalReport.serviceRecords.endCursor;
     } while (after);
-    // every institution: O-1's hour too
-    expect(seen).toEqual(['lab:L-1 5', 'lab:L-2 3', 'lab:L-3 2', 'lab:L-3 1', 'lab:O-1 1']);
+    // every institution: O-1's service too, its fifteen sessions read over two batches
+    expect(seen).toEqual(['lab:L-1 5', 'lab:L-2 3', 'lab:L-3 2', 'lab:L-3 1', 'lab:O-1 1.7']);
 
     const traced = await ok<{ recordedUse: { runningHours: number; serviceHours: number; sessions: Array<{ evidence: string; userKind: string; countedFrom: string; countedTo: string; serviceRecordId: string | null }> } }>(
       `query ($id: ID!, $y: Int!) { recordedUse(instrumentId: $id, year: $y) { runningHours serviceHours sessions { evidence userKind countedFrom countedTo serviceRecordId } } }`, { id: 'lab:L-1', y: YEAR }, staff);

@@ -67,14 +67,13 @@ export function addToServices(services: Service[], s: ExternalSession, from: Dat
   return true;
 }
 
-const BATCH = 2000;
 /** a session lasts at most this long (usage-intake.ts), so one that touches the year starts at most this before it */
 const LONGEST_SESSION_MS = 31 * 86_400_000;
 
 interface SessionRow { id: string | number; instrument_id: string; started_at: Date; ended_at: Date; evidence: string; reported_by: string }
 
 /** External sessions touching the year, in (instrument, start) order, from the cursor on. */
-async function* externalSessions(db: Knex, scope: ReportScope, cursor: ServiceCursor | null): AsyncGenerator<ExternalSession> {
+async function* externalSessions(db: Knex, scope: ReportScope, cursor: ServiceCursor | null, batch: number): AsyncGenerator<ExternalSession> {
   let after: { instrumentId: string; startedAt: string; id: string } | null = null;
   for (;;) {
     const bindings: unknown[] = [scope.to.toISOString(), scope.from.toISOString(), new Date(scope.from.getTime() - LONGEST_SESSION_MS).toISOString()];
@@ -94,11 +93,11 @@ async function* externalSessions(db: Knex, scope: ReportScope, cursor: ServiceCu
       from usage_sessions u
       where u.user_kind = 'EXTERNAL' and u.started_at < ?::timestamptz and u.ended_at > ?::timestamptz and u.started_at >= ?::timestamptz ${where}
       order by u.instrument_id, u.started_at, u.id
-      limit ${BATCH}`, bindings);
+      limit ${batch}`, bindings);
     for (const r of rows) {
       yield { id: String(r.id), instrumentId: r.instrument_id, startedAt: new Date(r.started_at), endedAt: new Date(r.ended_at), evidence: r.evidence, reportedBy: r.reported_by };
     }
-    if (rows.length < BATCH) return;
+    if (rows.length < batch) return;
     const last = rows[rows.length - 1];
     after = { instrumentId: last.instrument_id, startedAt: new Date(last.started_at).toISOString(), id: String(last.id) };
   }
@@ -119,12 +118,12 @@ async function bookingsOf(db: Knex, ids: readonly string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, { id: r.id, price: r.price, purpose: r.purpose, mode: r.mode, applicant: r.applicant, applicantInstitution: r.applicant_institution, rating: r.rating === null ? null : Number(r.rating), comment: r.comment }]));
 }
 
-
 /** Up to `first` services from the cursor on, with the cursor of the next page (null on the last). */
 export async function serviceRecordPage(db: Knex, scope: ReportScope, first: number, cursor: ServiceCursor | null): Promise<{ records: ServiceRecord[]; next: ServiceCursor | null }> {
   const services: Service[] = [];
   let more = false;
-  for await (const session of externalSessions(db, scope, cursor)) {
+  // a few more sessions than services, so that one batch usually completes the page (most services are one session)
+  for await (const session of externalSessions(db, scope, cursor, Math.ceil(first * 1.2) + 10)) {
     // the last service of the page is complete once a session of the next one arrives
     if (addToServices(services, session, scope.from, scope.to) && services.length > first) {
       more = true;
