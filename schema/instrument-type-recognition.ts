@@ -23,9 +23,11 @@ export interface RecognizedType {
   matched: string;
   /** the whole text is that name (a query for exactly the type) */
   exact: boolean;
+  /** the makers of the product line that named it, when one did */
+  makers?: readonly string[];
 }
 
-interface Pattern { key: string; name: string; cjk: boolean; words: string[]; length: number; productLine: boolean }
+interface Pattern { key: string; name: string; cjk: boolean; words: string[]; length: number; productLine: boolean; makers?: readonly string[] }
 
 const CJK = /[\u3400-\u9fff]/;
 
@@ -50,21 +52,21 @@ function cjkForm(text: string): string {
 }
 
 const PATTERNS: Pattern[] = [];
-function addPattern(key: string, name: string, productLine: boolean): void {
+function addPattern(key: string, name: string, productLine: boolean, makers?: readonly string[]): void {
   if (CJK.test(name)) {
     // short forms such as 核磁 are safe: the longest match wins, so 核磁共振成像 is taken by MRI first
     const form = cjkForm(name);
-    PATTERNS.push({ key, name, cjk: true, words: [form], length: [...form].length * 2, productLine });
+    PATTERNS.push({ key, name, cjk: true, words: [form], length: [...form].length * 2, productLine, makers });
     return;
   }
   const w = words(name);
   if (w.length === 0) return;
-  PATTERNS.push({ key, name, cjk: false, words: w, length: w.join('').length, productLine });
+  PATTERNS.push({ key, name, cjk: false, words: w, length: w.join('').length, productLine, makers });
   // abbreviations are also written run together: FE-SEM as FESEM, LC-MS as LCMS
-  if (w.length > 1 && w.join('').length <= 8) PATTERNS.push({ key, name, cjk: false, words: [w.join('')], length: w.join('').length, productLine });
+  if (w.length > 1 && w.join('').length <= 8) PATTERNS.push({ key, name, cjk: false, words: [w.join('')], length: w.join('').length, productLine, makers });
 }
 for (const type of INSTRUMENT_TYPES) for (const name of new Set(instrumentTypeNames(type))) addPattern(type.key, name, false);
-for (const line of PRODUCT_LINES) if (line.line.replace(/[^A-Za-z]/g, '').length >= 3) addPattern(line.type, line.line, true);
+for (const line of PRODUCT_LINES) if (line.line.replace(/[^A-Za-z]/g, '').length >= 3) addPattern(line.type, line.line, true, line.makers);
 PATTERNS.sort((a, b) => b.length - a.length);
 
 // thousands of patterns, tens of thousands of records: look up only the patterns a text can hold,
@@ -157,4 +159,36 @@ export function recognizeInstrumentTypes(text: string, options: RecognitionOptio
     if (cut.size <= MAX_CUT_KINDS) for (const [key, { name }] of cut) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
   }
   return [...found.values()];
+}
+
+/**
+ * The kinds whose names end with the text's, where the text is a kind's name: the narrower kinds
+ * a name's head noun implies ("测序仪" → 纳米孔测序仪, 高通量测序仪; "centrifuge" → ultracentrifuge is
+ * not, but "refrigerated centrifuge" is), and kinds the thesaurus holds under another key with the
+ * same name. A search that names a kind exactly wants these too.
+ */
+export function kindsNamedAfter(text: string): string[] {
+  const form = cjkForm(text);
+  const found = new Set<string>();
+  if (CJK.test(text)) {
+    if ([...form].length < 2) return [];
+    for (const { name, key } of BY_CJK_ENDING.get(form.slice(-2)) ?? []) if (name.endsWith(form)) found.add(key);
+  } else {
+    const textWords = words(text);
+    if (!textWords.length) return [];
+    const tail = textWords.join(' ');
+    for (const { name, key } of BY_LAST_WORD.get(textWords[textWords.length - 1]) ?? []) if (name === tail || name.endsWith(` ${tail}`)) found.add(key);
+  }
+  return [...found];
+}
+
+const BY_CJK_ENDING = new Map<string, Array<{ name: string; key: string }>>();
+const BY_LAST_WORD = new Map<string, Array<{ name: string; key: string }>>();
+for (const p of PATTERNS) {
+  if (p.productLine) continue;
+  const [index, ending, name] = p.cjk
+    ? [BY_CJK_ENDING, p.words[0].slice(-2), p.words[0]]
+    : [BY_LAST_WORD, p.words[p.words.length - 1], p.words.join(' ')];
+  if (!index.has(ending)) index.set(ending, []);
+  index.get(ending)!.push({ name, key: p.key });
 }

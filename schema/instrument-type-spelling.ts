@@ -70,7 +70,7 @@ export function correctSpelling(text: string): string {
 }
 
 /** how many completions a cut word may have before it says too little to complete */
-const MAX_COMPLETIONS = 4;
+const MAX_COMPLETIONS = 12;
 
 /**
  * The vocabulary words a word cut short may be the start of ("scann" → scanner, scanning);
@@ -78,6 +78,7 @@ const MAX_COMPLETIONS = 4;
  */
 export function completeWord(word: string): string[] {
   const lower = word.toLowerCase();
+  // the shorter a stub, the more words it begins: four letters may stand for a few, five for a dozen
   if (lower.length < 4 || !/^[a-z]+$/.test(lower) || VOCABULARY.has(lower)) return [];
   let lo = 0;
   let hi = SORTED.length;
@@ -88,5 +89,5 @@ export function completeWord(word: string): string[] {
   }
   const found: string[] = [];
   for (let i = lo; i < SORTED.length && SORTED[i].startsWith(lower); i++) found.push(SORTED[i]);
-  return found.length <= MAX_COMPLETIONS ? found : [];
+  return found.length <= (lower.length >= 5 ? MAX_COMPLETIONS : 4) ? found : [];
 }

@@ -101,6 +101,14 @@ function cjkUnits(run: string, table: PhraseTable): QueryUnit[] {
     }
     leftover = '';
   };
+  const endOfRun = () => {
+    // the last characters typed are where a wrong character of the same sound most often sits
+    // (扫描电竞, 液相色普): a trailing pair no term covers also counts as any pair its first character begins
+    const last = units.at(-1);
+    if (last && last.alternatives.length === 1 && last.alternatives[0].length === 1 && [...last.label].length === 2 && run.endsWith(last.label)) {
+      last.alternatives.push([`${[...last.label][0]}${PREFIX}`]);
+    }
+  };
   for (let at = 0; at < run.length;) {
     const match = (table.zh.get(run.slice(at, at + 2)) ?? []).find((c) => run.startsWith(c.form, at));
     if (!match) {
@@ -113,6 +121,7 @@ function cjkUnits(run: string, table: PhraseTable): QueryUnit[] {
     at += match.form.length;
   }
   flush();
+  endOfRun();
   return units;
 }
 

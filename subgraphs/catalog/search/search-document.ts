@@ -9,7 +9,7 @@
  * whose last word is completed; misspelt words are indexed as meant as well as written.
  */
 import { instrumentTypeByKey, instrumentTypeNames } from '../../../schema/instrument-types.ts';
-import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
+import { recognizeInstrumentTypes, type RecognizedType } from '../../../schema/instrument-type-recognition.ts';
 import type { CanonicalInstrument } from '../../../connectors/sdk/canonical.ts';
 import { analyzeText } from './text-analysis.ts';
 
@@ -27,17 +27,20 @@ type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufact
  * The types a record names, in its name, its English name, its model or its owner's category
  * (a list that files "Leica SP8" under "Confocal" says what the name does not).
  */
-export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model' | 'ownerCategory'>): string[] {
+export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model' | 'ownerCategory'>): RecognizedType[] {
   const texts = [instrument.name, instrument.nameEn, instrument.model, instrument.ownerCategory].filter((t): t is string => Boolean(t));
-  return [...new Set(texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true })).map((t) => t.key))];
+  return texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true }));
 }
 
 export function searchDocument(instrument: Indexed): SearchDocument {
-  const typeKeys = recordTypes(instrument);
+  const recognized = recordTypes(instrument);
+  const typeKeys = [...new Set(recognized.map((t) => t.key))];
   const typeNames = typeKeys.flatMap((key) => instrumentTypeNames(instrumentTypeByKey(key)!));
+  // a product line says its maker where the record does not: "Infinity 1260" is an Agilent
+  const makers = recognized.flatMap((t) => t.makers ?? []);
   const nameTerms = new Set([
     ...[instrument.name, instrument.nameEn].flatMap((t) => analyzeText(t, { completeLastWord: true })),
-    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...typeNames].flatMap((t) => analyzeText(t)),
+    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers, ...typeNames].flatMap((t) => analyzeText(t)),
   ]);
   const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzeText(t)));
   for (const t of nameTerms) detailTerms.delete(t);

@@ -4,7 +4,7 @@
  * `scoreSql` in ranking.ts) puts an exact model above an exact type, a type above words, and
  * among words a record saying more of the units above one saying fewer.
  */
-import { recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
+import { kindsNamedAfter, recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
 import { withNarrowerTypes } from '../../../schema/instrument-types.ts';
 import { correctSpelling } from '../../../schema/instrument-type-spelling.ts';
 import { compactModel } from './text-analysis.ts';
@@ -24,11 +24,12 @@ export interface TextQuery {
 export function parseTextQuery(query: string, phrases: PhraseTable = THESAURUS_TABLE): TextQuery {
   const types = recognizeInstrumentTypes(correctSpelling(query));
   const units = queryUnits(query, phrases);
+  const exact = types.filter((t) => t.exact).map((t) => t.key);
   return {
     units,
     required: requiredUnits(units.filter((u) => !u.generic).length),
-    typeKeys: withNarrowerTypes(types.map((t) => t.key)),
-    exactTypeKeys: withNarrowerTypes(types.filter((t) => t.exact).map((t) => t.key)),
+    typeKeys: withNarrowerTypes([...new Set([...types.map((t) => t.key), ...(exact.length ? kindsNamedAfter(query) : [])])]),
+    exactTypeKeys: exact.length ? withNarrowerTypes([...new Set([...exact, ...kindsNamedAfter(query)])]) : [],
     model: compactModel(query),
   };
 }
