@@ -143,8 +143,10 @@ function latinUnits(words: readonly string[], table: PhraseTable): QueryUnit[] {
     const parts = letterDigitParts(word).map(stemWord);
     // a word's parts are one form of it, all of them together: "lambda950" as "lambda 950"
     const alternatives = [[written], ...others.filter((t) => !parts.includes(t)).map((t) => [t]), ...(parts.length ? [parts] : [])];
-    // the last word may be still being typed, or cut ("diffract", "mass spec"): any word it begins counts as it
-    if (i === words.length && /^[a-z]{4,}$/.test(word) && !VOCABULARY.has(word)) alternatives.push([`${word}${PREFIX}`]);
+    // any word it begins counts as it: the last word may be still being typed or cut ("diffract",
+    // "mass spec"), and a word of five letters or more also stands for its longer forms (sputter, sputterer)
+    const last = i === words.length;
+    if (/^[a-z]+$/.test(word) && (word.length >= 5 || (last && word.length === 4 && !VOCABULARY.has(word)))) alternatives.push([`${word}${PREFIX}`]);
     units.push({ label: word, alternatives, generic: GENERIC.has(word) });
   }
   return units;
