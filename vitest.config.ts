@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const TIMED = ['tests/hostile-queries.test.ts'];
+
 export default defineConfig({
   resolve: {
     // one graphql for all: Node (and so @apollo/gateway, and the hub outside tests) loads its CommonJS
@@ -13,7 +15,6 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['tests/**/*.test.ts'],
     // transformed by vitest, so the alias of @jest/globals applies inside it
     server: { deps: { inline: ['@apollo/server-integration-testsuite'] } },
     testTimeout: 60_000,
@@ -21,5 +22,10 @@ export default defineConfig({
     // each file starts its own hub (databases, servers): two at a time suits a 2-core machine
     maxWorkers: 2,
     fileParallelism: true,
+    projects: [
+      { extends: true, test: { name: 'behaviour', include: ['tests/**/*.test.ts'], exclude: [...TIMED], sequence: { groupOrder: 0 } } },
+      // timed in milliseconds, so run after the others, alone, not beside another file's hub
+      { extends: true, test: { name: 'timed', include: [...TIMED], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
