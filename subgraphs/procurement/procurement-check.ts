@@ -9,7 +9,7 @@ import { badInput } from '../bad-input.ts';
 import { assessCapability, SUBSTITUTE_MATCHES, type CapabilityMatch } from './capability-match.ts';
 import { findCandidateRows, typesOfModel } from './candidate-query.ts';
 import { assessDuplicateRisk, canBeShared, type DuplicateRisk } from './duplicate-risk.ts';
-import { profilePurchase, type PlannedPurchase } from './purchase-profile.ts';
+import { namesBroadKinds, profilePurchase, type PlannedPurchase } from './purchase-profile.ts';
 import { requirementExplanation, reviewRequirement, type ReviewRequirement, type ReviewThresholds } from './review-requirement.ts';
 import type { Utilisation } from '../usage/utilisation.ts';
 import { instrumentUtilisationTotals } from '../oversight/utilisation-store.ts';
@@ -65,7 +65,7 @@ export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options
   const first = Math.max(1, Math.min(options.first, MAX_CANDIDATES));
   // the index is asked what a model is only when the name says nothing the thesaurus knows
   const named = profilePurchase(purchase);
-  const profile = named.typeKeys.length > 0 ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
+  const profile = named.typeKeys.length > 0 && !namesBroadKinds(purchase) ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
   const rows = await findCandidateRows(db, purchase, profile, options.sourceIds);
 
   // use as oversight counts it: each instrument's own opening hours, less its maintenance

@@ -4,7 +4,7 @@
  * would provide the same capability, its model, maker and key figures.
  */
 import type { InstrumentClassKey } from '../../schema/classes.ts';
-import { recognizeInstrumentTypes } from '../../schema/instrument-type-recognition.ts';
+import { kindsNamedAfter, recognizeInstrumentTypes } from '../../schema/instrument-type-recognition.ts';
 import { correctSpelling } from '../../schema/instrument-type-spelling.ts';
 import { relatedTypes, withNarrowerTypes } from '../../schema/instrument-types.ts';
 import { modelFamily, modelKeyWithoutMaker } from './model-family.ts';
@@ -36,12 +36,24 @@ export interface PurchaseProfile {
   figures: SpecFigure[];
 }
 
+/**
+ * Whether the name names only broad kinds ("质谱仪", "显微镜"): kinds that narrower ones are named
+ * after, which the model may tell apart (an Agilent 8900 is an ICP-MS).
+ */
+export function namesBroadKinds(purchase: Pick<PlannedPurchase, 'name'>): boolean {
+  const named = recognizeInstrumentTypes(correctSpelling(purchase.name)).map((t) => t.key);
+  return named.length > 0 && kindsNamedAfter(purchase.name).some((key) => !named.includes(key));
+}
+
 export function profilePurchase(purchase: PlannedPurchase, typesOfModel: readonly string[] = []): PurchaseProfile {
   const named = recognizeInstrumentTypes(correctSpelling(purchase.name)).map((t) => t.key);
-  const typeKeys = named.length > 0 ? named : [...typesOfModel];
+  // a model that other records place among the narrower kinds of a broad name says which one is meant
+  const narrower = new Set([...withNarrowerTypes(named), ...kindsNamedAfter(purchase.name)]);
+  const byModel = typesOfModel.length > 0 && (named.length === 0 || typesOfModel.every((key) => narrower.has(key)));
+  const typeKeys = byModel ? [...typesOfModel] : named;
   return {
     typeKeys,
-    typesFrom: named.length > 0 ? 'NAME' : typeKeys.length > 0 ? 'MODEL' : 'NONE',
+    typesFrom: byModel ? 'MODEL' : named.length > 0 ? 'NAME' : 'NONE',
     substituteTypes: withNarrowerTypes(typeKeys),
     relatedTypes: relatedTypes(typeKeys),
     modelKey: modelKeyWithoutMaker(purchase.model, purchase.manufacturer),
