@@ -8,15 +8,13 @@ import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type Fiel
 import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
 import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
-import { writeIndex } from './index-writer.ts';
+import { keepIndexHealthy, writeIndex } from './index-writer.ts';
 import type { HarvestRunRow } from './source-store.ts';
-import { flushGinPendingLists } from '../catalog/search/gin-pending-lists.ts';
 
 const PAGE_SIZE = 1000;
 const PAGE_TIMEOUT_MS = 120_000;
 const STORED_REJECTIONS = 1000;
 const PROGRESS_EVERY_MS = 2000;
-const REANALYZE_AFTER_ROWS = 5000;
 
 export interface HarvestRequest {
   /** the source's connector: `${url}/harvest` is paged */
@@ -114,11 +112,7 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       await trx('sources').where({ id: sourceId }).update({ harvested_until: startedAt });
       return written;
     });
-    // after a large change the planner's statistics are stale and the GIN indexes' pending lists long
-    if (result.imported + result.deleted >= REANALYZE_AFTER_ROWS) {
-      await db.raw('analyze instruments');
-      await flushGinPendingLists(db);
-    }
+    await keepIndexHealthy(db, result.imported + result.deleted);
     const durationMs = Date.now() - startedAt.getTime();
     const [done] = await db('harvest_runs').where({ id: run.id }).update({
       status: 'SUCCEEDED', mode: effectiveMode, finished_at: new Date(), duration_ms: durationMs, seen,

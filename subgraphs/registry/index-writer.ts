@@ -11,8 +11,13 @@ import { searchDocument } from '../catalog/search/search-document.ts';
 import { inferModelTypes } from '../catalog/search/model-type-inference.ts';
 import { learnFromSharedModels, recordSynonyms, synonymsFromRecord } from '../catalog/search/learned-synonyms.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
+import { vacuumAnalyze } from '../storage/table-upkeep.ts';
 
 const INSERT_CHUNK = 500;
+/** a write that changes this many rows leaves enough dead versions and stale statistics to matter */
+const UPKEEP_AFTER_ROWS = 5000;
+/** the tables an index write changes; the counts first, which every filter-only listing reads */
+const INDEX_TABLES = ['instrument_counts', 'instruments', 'institutions', 'search_synonyms'];
 
 export interface IndexWrite {
   sourceId: string;
@@ -104,4 +109,9 @@ export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Prom
   await recordSynonyms(trx, write.instruments.flatMap((i) => synonymsFromRecord({ ...i, id: instrumentId(write.sourceId, i.localId) })));
   await learnFromSharedModels(trx, write.sourceId);
   return { imported: write.instruments.length, deleted };
+}
+
+/** After the write's transaction committed (VACUUM cannot run inside one): see table-upkeep.ts. */
+export async function keepIndexHealthy(db: Knex, changedRows: number): Promise<void> {
+  if (changedRows >= UPKEEP_AFTER_ROWS) await vacuumAnalyze(db, INDEX_TABLES);
 }

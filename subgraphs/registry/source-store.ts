@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
 import type { Sealer } from '../storage/sealed-text.ts';
+import { keepIndexHealthy } from './index-writer.ts';
 
 export const CONNECTOR_KINDS = ['sql', 'rest', 'spreadsheet', 'remote'] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
@@ -87,13 +88,15 @@ export class SourceStore {
   }
 
   async remove(id: string): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      await trx('instruments').where({ source_id: id }).delete();
+    const deleted = await this.db.transaction(async (trx) => {
+      const removed = await trx('instruments').where({ source_id: id }).delete();
       await trx('harvest_runs').where({ source_id: id }).delete();
       await trx('sources').where({ id }).delete();
       // an institution no source lists any more is gone with its last instrument
       await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
+      return removed;
     });
+    await keepIndexHealthy(this.db, deleted);
   }
 
   async lastRuns(ids: readonly string[]): Promise<Map<string, HarvestRunRow>> {

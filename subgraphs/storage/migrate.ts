@@ -11,6 +11,7 @@ import { procurementMigrations } from '../procurement/migrations.ts';
 import { accountsMigrations } from '../accounts/migrations.ts';
 import { oversightMigrations } from '../oversight/migrations.ts';
 import { bookingMigrations } from '../booking/migrations.ts';
+import { hubTables, vacuumAnalyze } from './table-upkeep.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
@@ -24,5 +25,7 @@ const source: Knex.MigrationSource<NamedMigration> = {
 };
 
 export async function migrateHubDatabase(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource: source, tableName: 'irhub_migrations' });
+  const [, applied] = await db.migrate.latest({ migrationSource: source, tableName: 'irhub_migrations' }) as [number, string[]];
+  // a migration that builds an index or rewrites rows leaves the planner without statistics for it
+  if (applied.length > 0) await vacuumAnalyze(db, await hubTables(db));
 }
