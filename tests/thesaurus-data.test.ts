@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INSTRUMENT_TYPES } from '../schema/instrument-types.ts';
 import { LAB_INSTRUMENT_TYPES } from '../schema/thesaurus/lab-instrument-types.ts';
 import { NATIONAL_CLASS_TYPES } from '../schema/thesaurus/national-class-types.ts';
+import { PRODUCT_LINES } from '../schema/thesaurus/product-lines.ts';
 import type { ThesaurusEntry } from '../schema/thesaurus/thesaurus-entry.ts';
 
 interface NationalClass { code: string; name: string; level: number }
@@ -94,5 +95,32 @@ describe('thesaurus data', () => {
     }
     const shared = [...kindsByName].filter(([name, kinds]) => kinds.size > 1 && !SHARED_CLASS_NAMES.has(name));
     expect(shared.map(([name, kinds]) => `${name}: ${[...kinds].join(', ')}`)).toEqual([]);
+  });
+
+  describe('PRODUCT_LINES', () => {
+    it('names for each line a known kind and at least one maker', () => {
+      for (const l of PRODUCT_LINES) {
+        expect(KNOWN_KEYS.has(l.type), `${l.line} → ${l.type}`).toBe(true);
+        expect(l.makers.length, l.line).toBeGreaterThan(0);
+        for (const maker of l.makers) expect(maker.trim(), l.line).not.toBe('');
+      }
+    });
+
+    it('carries at least three letters in every line, so no bare model number stands for a kind', () => {
+      for (const l of PRODUCT_LINES) expect(l.line.match(/\p{L}/gu)?.length ?? 0, l.line).toBeGreaterThanOrEqual(3);
+    });
+
+    it('lists each line once', () => {
+      const lines = PRODUCT_LINES.map((l) => fold(l.line));
+      expect(lines.filter((n, i) => lines.indexOf(n) !== i)).toEqual([]);
+    });
+
+    it('never spells a line like the name of another kind', () => {
+      const kindByName = new Map<string, string>();
+      for (const e of Object.values(FILES).flat()) for (const name of [...e.en, ...(e.abbr ?? [])]) kindByName.set(fold(name), e.key);
+      for (const t of INSTRUMENT_TYPES) for (const name of [t.en, ...t.enVariants, ...t.abbreviations]) kindByName.set(fold(name), t.key);
+      const clashes = PRODUCT_LINES.filter((l) => kindByName.has(fold(l.line)) && kindByName.get(fold(l.line)) !== l.type);
+      expect(clashes.map((l) => `${l.line}: ${l.type} vs ${kindByName.get(fold(l.line))}`)).toEqual([]);
+    });
   });
 });
