@@ -21,6 +21,7 @@ import { fieldSuggestionsPlugin } from './plugins/field-suggestions.ts';
 import { createRateLimiter } from './plugins/rate-limit.ts';
 import type { GatewayLimits } from './limits.ts';
 import type { RegistryComposition } from './supergraph/registry-composition.ts';
+import { possibleTypesOf, type PossibleTypes } from './possible-types.ts';
 
 export interface GatewayContext extends BaseContext {
   claims: HubClaims | null;
@@ -81,6 +82,10 @@ export async function startGateway(options: GatewayOptions) {
       return new HubDataSource({ url, fetcher: isSource ? signedFetcher(name, timed, options.sourceCredential) : timed }, !isSource);
     },
   });
+  let possibleTypes: PossibleTypes = {};
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    possibleTypes = possibleTypesOf(apiSchema);
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // who may introspect is decided per caller by queryLimitsPlugin (IRHUB_INTROSPECTION)
@@ -108,6 +113,7 @@ export async function startGateway(options: GatewayOptions) {
     },
     routes: {
       '/health': async () => ({ ok: true, sources: options.composition.state.sourceIds, composedAt: options.composition.state.composedAt }),
+      '/possible-types.json': async () => possibleTypes,
     },
   });
   return {
