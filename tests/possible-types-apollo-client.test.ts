@@ -70,9 +70,9 @@ describe.each(DATABASE_TARGETS)('Apollo Client 4 and GET /possible-types.json ($
   async function twoPages(client: ApolloClient) {
     const query = client.watchQuery<Page>({ query: INSTRUMENTS });
     const first = await firstValueFrom(query.pipe(filter((r) => !r.loading)));
-    await query.fetchMore({ variables: { after: first.data!.instruments.pageInfo.endCursor } });
+    await query.fetchMore({ variables: { after: (first.data as Page).instruments.pageInfo.endCursor } });
     const result = query.getCurrentResult();
-    return { result, nodes: result.data!.instruments.edges.map((e) => e.node) };
+    return { result, nodes: (result.data as Page).instruments.edges.map((e) => e.node) };
   }
 
   beforeAll(async () => {
