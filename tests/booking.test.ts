@@ -14,6 +14,7 @@ import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-co
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import type { BusyInterval, ConnectorAdapter } from '../connectors/sdk/contract.ts';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
+import { slot } from './support/booking-slots.ts';
 
 const SZU = institutionIdFor('深圳大学');
 const SUSTECH = institutionIdFor('南方科技大学');
@@ -47,15 +48,6 @@ class OwnerSystem {
       cancelBooking: async (ref) => { this.reservations.delete(ref); },
     };
   }
-}
-
-/** a weekday at least `days` ahead, [start, end) local hours in Shanghai */
-function slot(days: number, start: number, end: number): { from: string; to: string } {
-  const day = new Date(Date.now() + days * 86_400_000);
-  while ([0, 6].includes(new Date(day.getTime() + 8 * 3_600_000).getUTCDay())) day.setTime(day.getTime() + 86_400_000);
-  const local = new Date(day.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const at = (hour: number) => new Date(Date.parse(`${local}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
-  return { from: at(start), to: at(end) };
 }
 
 const BOOKING_FIELDS = 'id status from to mode external writeBack holdUntil cancellationFee quote { rate rateKind subtotal voucherPays youPay lines { label amount } } history { from to action by byRole note }';

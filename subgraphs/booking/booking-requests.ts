@@ -16,6 +16,7 @@ import { quote } from './pricing.ts';
 import { holdsQualification } from './qualifications.ts';
 import { expireStaleRequests, writeBackConfirmed } from './booking-actions.ts';
 import { redeem, usableVoucher } from './vouchers.ts';
+import { refuseDuringOutage } from './outages.ts';
 
 export interface BookingRequestInput {
   instrumentId: string;
@@ -79,6 +80,7 @@ export async function requestBooking(deps: BookingDeps, claims: HubClaims, input
   }
   const policy = (await policiesOf(db, [instrument.id])).get(instrument.id)!;
   checkSlot(policy, input.from, input.to, now);
+  await refuseDuringOutage(db, instrument.id, input.from, input.to);
   if (input.mode === 'SELF' && !(await holdsQualification(db, claims.sub, instrument, input.to))) {
     throw rule('QUALIFICATION_REQUIRED', `${claims.sub} holds no valid qualification (培训考核) for ${instrument.name} (${instrument.id}); book ASSISTED, and the owner's operator runs the work`);
   }

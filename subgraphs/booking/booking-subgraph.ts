@@ -23,10 +23,12 @@ import { policiesOf, savePolicy } from './policy-store.ts';
 import { costBasedRate, type CostBasis } from './pricing.ts';
 import { grantQualification, qualificationsOf } from './qualifications.ts';
 import { issueVoucher, vouchersOf, type VoucherRow } from './vouchers.ts';
+import { facilityResolvers } from './facility-resolvers.ts';
 
 export const BOOKING_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal'])}
-${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}`;
+${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}
+${readFileSync(new URL('./facility.graphql', import.meta.url), 'utf8')}`;
 
 interface BookingContext extends HubContext {
   events: DataLoader<string, BookingEventRow[]>;
@@ -54,6 +56,7 @@ function startBookingSubgraph(services: HubServices) {
   const visible = (booking: BookingRow | undefined, claims: HubClaims | null): BookingRow | null =>
     (booking && claims && actorFor(claims, booking) ? booking : null);
 
+  const facility = facilityResolvers(deps);
   const resolvers: GraphQLResolverMap<BookingContext> = {
     DateTime: dateTimeScalar,
     Decimal: decimalScalar,
@@ -66,6 +69,7 @@ function startBookingSubgraph(services: HubServices) {
       openingHours: (p: BookingPolicy) => describeOpeningHours(p.openingHours),
     },
     Query: {
+      ...facility.Query,
       booking: async (_root, args: { id: string }, context: BookingContext) => visible((await loadBookings(db, [args.id])).get(args.id), context.claims),
       myBookings: (_root, args: { status?: BookingStatus | null; first: number }, context: BookingContext) => withBookingErrors(async () => {
         const claims = signedIn(context.claims, 'listing your bookings');
@@ -103,6 +107,7 @@ function startBookingSubgraph(services: HubServices) {
       rateCalculator: (_root, args: { input: CostBasis }) => withBookingErrors(async () => costBasedRate(args.input)),
     },
     Mutation: {
+      ...facility.Mutation,
       requestBooking: (_root, args: { input: BookingRequestInput }, context: BookingContext) => withBookingErrors(async () =>
         (await requestBooking(deps, signedIn(context.claims, 'booking'), args.input)).booking),
       approveBooking: act('APPROVE'),

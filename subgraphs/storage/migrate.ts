@@ -12,10 +12,11 @@ import { accountsMigrations } from '../accounts/migrations.ts';
 import { oversightMigrations } from '../oversight/migrations.ts';
 import { bookingMigrations } from '../booking/migrations.ts';
 import { hubTables, vacuumAnalyze } from './table-upkeep.ts';
+import { facilityMigrations } from '../booking/facility-migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations, ...bookingMigrations, ...oversightMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations, ...bookingMigrations, ...facilityMigrations, ...oversightMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {
