@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHub } from '../../../../gateway/hub.ts';
+import { gatewayLimitsFromEnv, withoutRateLimits } from '../../../../gateway/limits.ts';
 
 interface Case { query: string; lang: string; query_type: string; relevant: string[]; ambiguous: string[] }
 interface EvalSet { id: string; label: string; dir: string }
@@ -25,7 +26,7 @@ const SETS: EvalSet[] = [
 ].filter((s) => existsSync(path.join(s.dir, 'cases.json')));
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'irhub-real-eval-'));
-const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir, demo: false, schedule: false, log: () => {} });
+const hub = await startHub({ port: 0, host: '127.0.0.1', dataDir, demo: false, schedule: false, limits: withoutRateLimits(gatewayLimitsFromEnv()), log: () => {} });
 
 async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(hub.graphqlUrl, {
