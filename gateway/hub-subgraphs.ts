@@ -8,6 +8,7 @@ import { procurementSubgraph } from '../subgraphs/procurement/procurement-subgra
 import { accountsSubgraph } from '../subgraphs/accounts/accounts-subgraph.ts';
 import { bookingSubgraph } from '../subgraphs/booking/booking-subgraph.ts';
 import { oversightSubgraph } from '../subgraphs/oversight/oversight-subgraph.ts';
+import { leasingSubgraph } from '../subgraphs/leasing/leasing-subgraph.ts';
 
 export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
   registrySubgraph,
@@ -15,4 +16,5 @@ export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
   bookingSubgraph,
   procurementSubgraph,
   oversightSubgraph,
+  leasingSubgraph,
 ];

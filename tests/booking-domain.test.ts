@@ -99,6 +99,7 @@ describe('actor permissions', () => {
   const expected: Record<Actor, BookingAction[]> = {
     BOOKER: ['CANCEL'],
     OWNER_STAFF: ['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW'],
+    AGENCY_STAFF: ['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW'],
     ADMIN: ALL_ACTIONS,
     SYSTEM: ['APPROVE', 'EXPIRE', 'COMPLETE'],
   };

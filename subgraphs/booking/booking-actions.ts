@@ -14,11 +14,17 @@ import { cancellationFee, formatYuan } from './pricing.ts';
 import { refund } from './vouchers.ts';
 import type { BookingDeps } from './booking-requests.ts';
 import { cancelInOwnerSystem, placeInOwnerSystem, recordWriteBack } from './write-back.ts';
+import { hostingAgencyOf, isHostingStaff } from '../leasing/hosting.ts';
+import { settleCompletedBookings } from '../leasing/settlements.ts';
 
-/** Who the caller is to this booking; the most capable relation wins (a staff member booking their own instrument acts as staff). */
-export function actorFor(claims: HubClaims, booking: Pick<BookingRow, 'booker_id' | 'owner_institution_id'>): Actor | null {
+/**
+ * Who the caller is to this booking; the most capable relation wins (a staff member booking their
+ * own instrument acts as staff). Staff of the agency hosting the instrument act for its owner.
+ */
+export function actorFor(claims: HubClaims, booking: Pick<BookingRow, 'booker_id' | 'owner_institution_id'>, hostingAgencyId: string | null): Actor | null {
   if (claims.role === 'ADMIN') return 'ADMIN';
   if (claims.role === 'INSTITUTION_STAFF' && claims.institutionId === booking.owner_institution_id) return 'OWNER_STAFF';
+  if (isHostingStaff(claims, hostingAgencyId)) return 'AGENCY_STAFF';
   if (claims.sub === booking.booker_id) return 'BOOKER';
   return null;
 }
@@ -46,8 +52,8 @@ export async function applyAction(deps: BookingDeps, claims: HubClaims, bookingI
   const before = await db.transaction(async (trx) => {
     const booking = await lockBooking(trx, bookingId);
     if (!booking) throw new BookingRuleError('UNKNOWN_BOOKING', `no booking ${bookingId}`);
-    const actor = actorFor(claims, booking);
-    if (!actor) throw new BookingRuleError('FORBIDDEN', `${claims.sub} is neither the booker nor staff of the instrument's owner`);
+    const actor = actorFor(claims, booking, await hostingAgencyOf(trx, booking.instrument_id));
+    if (!actor) throw new BookingRuleError('FORBIDDEN', `${claims.sub} is neither the booker nor staff of the instrument's owner or of the agency hosting it`);
     if (!mayPerform(actor, action)) throw new BookingRuleError('FORBIDDEN', `${actor === 'BOOKER' ? 'the booker' : actor === 'OWNER_STAFF' ? "the owner's staff" : actor} may not ${action} a booking`);
     const to = nextStatus(booking.status, action);
     if ((action === 'REJECT') && !note?.trim()) throw new BookingRuleError('BAD_USER_INPUT', 'reason: a rejection needs a reason for the booker');
@@ -69,7 +75,10 @@ export async function applyAction(deps: BookingDeps, claims: HubClaims, bookingI
   });
   const after = (await loadBookings(db, [bookingId])).get(bookingId)!;
   // a completed booking is use of the instrument, counted with meters and logbooks (overlaps merged)
-  if (action === 'COMPLETE') await importCompletedBookings(db);
+  if (action === 'COMPLETE') {
+    await importCompletedBookings(db);
+    await settleCompletedBookings(db, [bookingId]);
+  }
   if (action === 'APPROVE') return writeBackConfirmed(deps, after);
   if (action === 'CANCEL' && before.status === 'CONFIRMED') await cancelInOwnerSystem(db, deps.owners, after);
   return after;

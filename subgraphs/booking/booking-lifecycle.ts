@@ -29,7 +29,8 @@ export type BookingAction = (typeof BOOKING_ACTIONS)[number];
 /** Statuses that still hold the instrument's slot, i.e. that must block overlapping bookings. */
 export const ACTIVE_STATUSES: readonly BookingStatus[] = ['REQUESTED', 'CONFIRMED', 'IN_PROGRESS'];
 
-export type Actor = 'BOOKER' | 'OWNER_STAFF' | 'ADMIN' | 'SYSTEM';
+/** AGENCY_STAFF: staff of the service agency hosting the instrument (托管), acting for its owner. */
+export type Actor = 'BOOKER' | 'OWNER_STAFF' | 'AGENCY_STAFF' | 'ADMIN' | 'SYSTEM';
 
 /** A business-rule violation; `code` is stable so the API layer can map it to an error extension. */
 export class BookingRuleError extends Error {
@@ -78,6 +79,7 @@ const PERMISSIONS: Readonly<Record<Actor, ReadonlySet<BookingAction>>> = {
   // Bookers can only withdraw; every other move is the owning institution's call.
   BOOKER: new Set<BookingAction>(['CANCEL']),
   OWNER_STAFF: new Set<BookingAction>(['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW']),
+  AGENCY_STAFF: new Set<BookingAction>(['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW']),
   ADMIN: new Set<BookingAction>(BOOKING_ACTIONS),
   // Scheduled jobs: expire stale requests, auto-approve under an instrument's policy, close finished sessions.
   SYSTEM: new Set<BookingAction>(['EXPIRE', 'APPROVE', 'COMPLETE']),

@@ -106,6 +106,8 @@ export async function insertBooking(trx: Knex.Transaction, booking: NewBooking, 
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
+    // a lease holds the instrument's whole days (subgraphs/leasing, its trigger on this table)
+    if (code === '23P01' && (error as { constraint?: string }).constraint === 'bookings_outside_leases') throw new BookingRuleError('LEASED', `${booking.instrument_id} is leased out on those days`);
     if (code === '23P01') {
       const [other] = await activeBookingIntervals(trx, booking.instrument_id, from, to);
       throw new BookingRuleError('BOOKING_CONFLICT', `${booking.instrument_id} is already booked${other ? ` from ${other.from.toISOString()} to ${other.to.toISOString()}` : ''}: the slot overlaps an active booking`);

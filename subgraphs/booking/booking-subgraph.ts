@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
+import type { Knex } from 'knex';
 import cron from 'node-cron';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
@@ -24,6 +25,7 @@ import { costBasedRate, type CostBasis } from './pricing.ts';
 import { grantQualification, qualificationsOf } from './qualifications.ts';
 import { issueVoucher, vouchersOf, type VoucherRow } from './vouchers.ts';
 import { facilityResolvers } from './facility-resolvers.ts';
+import { hostedInstrumentsOf, hostingAgencyOf } from '../leasing/hosting.ts';
 
 export const BOOKING_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal'])}
@@ -53,8 +55,11 @@ function startBookingSubgraph(services: HubServices) {
   const act = (action: BookingAction) => (_root: unknown, args: { id: string; note?: string | null; reason?: string | null }, context: BookingContext) =>
     withBookingErrors(() => applyAction(deps, signedIn(context.claims, `${action.toLowerCase()} a booking`), args.id, action, args.note ?? args.reason ?? null));
   // a booking is seen by those who may act on it: its booker, the owner's staff, the administrator
-  const visible = (booking: BookingRow | undefined, claims: HubClaims | null): BookingRow | null =>
-    (booking && claims && actorFor(claims, booking) ? booking : null);
+  const visible = async (booking: BookingRow | undefined, claims: HubClaims | null): Promise<BookingRow | null> =>
+    (booking && claims && actorFor(claims, booking, await hostingAgencyOf(db, booking.instrument_id)) ? booking : null);
+  // an institution's staff decide for its own instruments and for those its agency hosts
+  const ownOrHosted = (q: Knex.QueryBuilder, institutionId: string) =>
+    q.where((w) => { w.where('b.owner_institution_id', institutionId).orWhereIn('b.instrument_id', hostedInstrumentsOf(db, institutionId)); });
 
   const facility = facilityResolvers(deps);
   const resolvers: GraphQLResolverMap<BookingContext> = {
@@ -77,14 +82,14 @@ function startBookingSubgraph(services: HubServices) {
       }),
       pendingApprovals: (_root, args: { first: number }, context: BookingContext) => withBookingErrors(async () => {
         const claims = staffOrAdmin(context.claims, 'listing pending approvals');
-        return listBookings(db, (q) => { q.where('b.status', 'REQUESTED'); if (claims.role !== 'ADMIN') q.where('b.owner_institution_id', claims.institutionId ?? ''); }, pageSize(args.first, 500));
+        return listBookings(db, (q) => { q.where('b.status', 'REQUESTED'); if (claims.role !== 'ADMIN') ownOrHosted(q, claims.institutionId ?? ''); }, pageSize(args.first, 500));
       }),
       ownerCalendar: (_root, args: { from: Date; to: Date; instrumentId?: string | null }, context: BookingContext) => withBookingErrors(async () => {
         const claims = staffOrAdmin(context.claims, "reading an owner's calendar");
         if (args.to <= args.from) throw new BookingRuleError('BAD_PERIOD', 'to must be after from');
         return listBookings(db, (q) => {
           q.whereRaw(`b.period && tstzrange(?, ?, '[)')`, [args.from, args.to]).whereNotIn('b.status', ['CANCELLED', 'REJECTED', 'EXPIRED']);
-          if (claims.role !== 'ADMIN') q.where('b.owner_institution_id', claims.institutionId ?? '');
+          if (claims.role !== 'ADMIN') ownOrHosted(q, claims.institutionId ?? '');
           if (args.instrumentId) q.where('b.instrument_id', args.instrumentId);
         }, 1000);
       }),
@@ -144,6 +149,7 @@ function startBookingSubgraph(services: HubServices) {
       },
     },
     Booking: {
+      __resolveReference: async (ref: { id: string }, context: BookingContext) => visible((await loadBookings(db, [ref.id])).get(ref.id), context.claims),
       instrument: (b: BookingRow) => ({ __typename: 'Instrument', id: b.instrument_id }),
       from: (b: BookingRow) => b.starts_at,
       to: (b: BookingRow) => b.ends_at,
