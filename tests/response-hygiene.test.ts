@@ -23,6 +23,7 @@ describe.each(DATABASE_TARGETS)('response hygiene ($name)', (target) => {
   let hub: TestHub;
   let failing: ServedConnector;
   let catalogUrl: string;
+  let connectorClosed = false;
 
   beforeAll(async () => {
     hub = await startTestHub(target);
@@ -41,7 +42,7 @@ describe.each(DATABASE_TARGETS)('response hygiene ($name)', (target) => {
   });
   afterAll(async () => {
     await hub?.close();
-    await failing?.close();
+    if (!connectorClosed) await failing?.close();
   });
 
   it('refuses NUL and other control characters as bad input naming the argument, before any subgraph', async () => {
@@ -115,5 +116,17 @@ describe.each(DATABASE_TARGETS)('response hygiene ($name)', (target) => {
     const connector = await post(`${failing.url}/graphql`, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain', 'apollo-require-preflight': 'yes' });
     expect([400, 401]).toContain(connector.status);
     expect(JSON.parse(connector.text).data).toBeUndefined();
+  });
+
+  it('names a connector that cannot be reached, but not its address', async () => {
+    const address = new URL(failing.url).host;
+    await failing.close();
+    connectorClosed = true;
+    const answer = await post(hub.graphqlUrl, JSON.stringify({ query: '{ instrument(id: "owner:O-1") { name live { state } } }' }));
+    const body = JSON.parse(answer.text);
+    expect(body.data.instrument.name).toBe('X射线衍射仪');
+    expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(/^source owner: unreachable/), extensions: { code: 'SOURCE_UNAVAILABLE', sourceId: 'owner' } });
+    expect(answer.text).not.toContain(address);
+    expect(answer.text).not.toMatch(/ECONNREFUSED/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { logUnderId } from '../../connectors/sdk/error-masking.ts';
 
 export interface SubgraphTimeoutOptions {
   /** subgraph name: a source id for connectors, the hub subgraph's name otherwise */
@@ -20,11 +21,13 @@ export function fetcherWithTimeout(options: SubgraphTimeoutOptions): Fetcher {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const message = timedOut
-        ? `${who}: no answer within ${options.timeoutMs} ms`
-        : `${who}: unreachable (${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)})`;
-      throw new GraphQLError(message, {
-        extensions: { code: timedOut ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', ...(options.isSource ? { sourceId: options.name } : {}) },
+      if (timedOut) {
+        throw new GraphQLError(`${who}: no answer within ${options.timeoutMs} ms`, { extensions: { code: 'SOURCE_TIMEOUT', ...(options.isSource ? { sourceId: options.name } : {}) } });
+      }
+      // the cause names the connector's address, which is the operator's to know, not the caller's
+      const errorId = logUnderId(error instanceof Error ? (error.cause as Error | undefined) ?? error : error, `reaching ${who} at ${url}`);
+      throw new GraphQLError(`${who}: unreachable (logged as ${errorId})`, {
+        extensions: { code: 'SOURCE_UNAVAILABLE', errorId, ...(options.isSource ? { sourceId: options.name } : {}) },
       });
     }
   };
