@@ -1,8 +1,8 @@
 /**
  * The words instrument names are made of, as the thesaurus knows them: the names of its types,
- * its word-level bilingual terms (质谱 ↔ mass spectrometer) and the product lines owners write
- * instead of a kind (Avanti, Orbitrap). Typo correction corrects to these words and a name cut
- * short is completed to them, at index and at query time alike.
+ * its word-level bilingual terms (质谱 ↔ mass spectrometer), the product lines owners write
+ * instead of a kind (Avanti, Orbitrap) and their makers. Typo correction corrects to these words
+ * and a name cut short is completed to them, at index and at query time alike.
  */
 import { INSTRUMENT_TYPES, instrumentTypeNames } from './instrument-types.ts';
 import { INSTRUMENT_WORDS, PRODUCT_LINES } from './thesaurus/thesaurus.ts';
@@ -19,7 +19,8 @@ function collectVocabulary(): Set<string> {
   const add = (text: string) => { if (!CJK.test(text) || /[a-z]/i.test(text)) for (const w of latinWordsOf(text)) words.add(w); };
   for (const type of INSTRUMENT_TYPES) for (const name of instrumentTypeNames(type)) add(name);
   for (const pair of INSTRUMENT_WORDS) for (const en of pair.en) add(en);
-  for (const line of PRODUCT_LINES) add(line.line);
+  // makers too, so that a maker's name is never "corrected" into a product line near it (BioTek → Biomek)
+  for (const line of PRODUCT_LINES) for (const text of [line.line, ...line.makers]) add(text);
   return words;
 }
 

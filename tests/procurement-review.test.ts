@@ -11,10 +11,10 @@ import { openIntervals } from '../schema/opening-hours.ts';
 import { lastTwelveMonths } from '../subgraphs/usage/utilisation.ts';
 
 const OWNERS = [
-  ['P-1', '透射电镜', '', 'JEM-2100F', 'JEOL', '分析仪器', '650', '2018-06-01', '南方科技大学', '高等院校', '南山区', '对外开放', '在用', '1200'],
+  ['P-1', '透射电镜', '', 'H-9500', 'Hitachi', '分析仪器', '650', '2018-06-01', '南方科技大学', '高等院校', '南山区', '对外开放', '在用', '1200'],
   ['P-2', '场发射透射电子显微镜', '', 'Talos F200X', 'Thermo Fisher', '分析仪器', '1200', '2020-01-01', '深圳大学', '高等院校', '南山区', '校内共享', '在用', '1500'],
-  // recorded by its model alone: still a TEM, because other records of that model are
-  ['P-3', 'JEM-2100F', '', '', 'JEOL', '分析仪器', '600', '2015-01-01', '深圳湾实验室', '科研院所', '光明区', '不共享', '闲置', '1000'],
+  // recorded by a model alone that no product line names: still a TEM, because other records of that model are
+  ['P-3', 'H-9500', '', '', 'Hitachi', '分析仪器', '600', '2015-01-01', '深圳湾实验室', '科研院所', '光明区', '不共享', '闲置', '1000'],
   ['P-4', '核磁共振成像系统', '', 'MAGNETOM Prisma', 'Siemens', '医学科研仪器', '2000', '2019-01-01', '深圳市人民医院', '医疗机构', '罗湖区', '对外开放', '在用', '3000'],
   ['P-5', '400M核磁共振波谱仪', '', 'AVANCE NEO 400', 'Bruker', '分析仪器', '400', '2019-01-01', '南方科技大学', '高等院校', '南山区', '对外开放', '闲置', '500'],
   ['P-6', '场发射扫描电镜', '', 'Sigma 300', 'Zeiss', '分析仪器', '300', '2019-01-01', '深圳大学', '高等院校', '南山区', '对外开放', '闲置', '400'],
@@ -59,7 +59,7 @@ describe.each(DATABASE_TARGETS)('duplicate-purchase review ($name)', (target) =>
   });
 
   it('recognises a purchase by its model when the name says little, and a different model of the same type still counts', async () => {
-    const vague = await check({ name: '电镜', model: 'JEM 2100F', manufacturer: 'JEOL', budget: '6000000' });
+    const vague = await check({ name: '电镜', model: 'H 9500', manufacturer: 'Hitachi', budget: '6000000' });
     expect(vague.recognizedFrom).toBe('MODEL');
     expect(vague.recognizedTypes.map((t) => t.key)).toEqual(['TEM']);
     expect(vague.candidates.slice(0, 2).map((c) => c.instrument.id).sort()).toEqual(['owners:P-1', 'owners:P-3']);
@@ -147,7 +147,7 @@ describe.each(DATABASE_TARGETS)('duplicate-purchase review ($name)', (target) =>
     const noReason = await hub.gql(DECIDE, { input: { checkId: checked.id, decision: 'APPROVE', reason: '  ' } });
     expect(noReason.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
-    const moreInfo = await hub.gql<{ decideProcurementCheck: { decision: string; decidedBy: string } }>(DECIDE, { input: { checkId: checked.id, decision: 'NEED_MORE_INFO', reason: '请说明与南科大JEM-2100F的差异' } });
+    const moreInfo = await hub.gql<{ decideProcurementCheck: { decision: string; decidedBy: string } }>(DECIDE, { input: { checkId: checked.id, decision: 'NEED_MORE_INFO', reason: '请说明与南科大H-9500的差异' } });
     expect(moreInfo.data?.decideProcurementCheck.decidedBy).toBe('admin');
     let pending = await hub.gql<{ procurementReviews: Array<{ id: string; reviewStatus: string }> }>(REVIEWS, { status: 'PENDING' });
     expect(pending.data?.procurementReviews.map((r) => r.id)).toContain(checked.id);

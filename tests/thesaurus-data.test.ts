@@ -4,6 +4,7 @@ import { INSTRUMENT_TYPES } from '../schema/instrument-types.ts';
 import { LAB_INSTRUMENT_TYPES } from '../schema/thesaurus/lab-instrument-types.ts';
 import { NATIONAL_CLASS_TYPES } from '../schema/thesaurus/national-class-types.ts';
 import { PRODUCT_LINES } from '../schema/thesaurus/product-lines.ts';
+import { recognizeInstrumentTypes } from '../schema/instrument-type-recognition.ts';
 import type { ThesaurusEntry } from '../schema/thesaurus/thesaurus-entry.ts';
 
 interface NationalClass { code: string; name: string; level: number }
@@ -107,12 +108,25 @@ describe('thesaurus data', () => {
     });
 
     it('carries at least three letters in every line, so no bare model number stands for a kind', () => {
-      for (const l of PRODUCT_LINES) expect(l.line.match(/\p{L}/gu)?.length ?? 0, l.line).toBeGreaterThanOrEqual(3);
+      for (const l of PRODUCT_LINES) expect(l.line.replace(/[^A-Za-z]/g, '').length, l.line).toBeGreaterThanOrEqual(3);
     });
 
     it('lists each line once', () => {
       const lines = PRODUCT_LINES.map((l) => fold(l.line));
       expect(lines.filter((n, i) => lines.indexOf(n) !== i)).toEqual([]);
+    });
+
+    it('names the kind of an owner\'s record from maker and model alone, never a maker one edit from a line', () => {
+      const kinds = (record: string) => recognizeInstrumentTypes(record, { fromRecord: true }).map((t) => t.key);
+      expect(kinds('Beckman Coulter Avanti JXN-26')).toEqual(['CENTRIFUGE']);
+      expect(kinds('Optima XPN-100')).toEqual(['ULTRACENTRIFUGE']);
+      expect(kinds('PerkinElmer Optima 8300')).toEqual(['ICP_OES']);
+      expect(kinds('Thermo Orbitrap Fusion Lumos')).toEqual(['ORBITRAP_MS']);
+      expect(kinds('Zeiss LSM880')).toEqual(['CONFOCAL']);
+      expect(kinds('BioTek Synergy H1')).toEqual(['PLATE_READER']);
+      expect(kinds('Mirion BE3830')).toEqual([]);
+      // a searcher's query is not an owner's record: there a line names no kind
+      expect(recognizeInstrumentTypes('Avanti')).toEqual([]);
     });
 
     it('never spells a line like the name of another kind', () => {

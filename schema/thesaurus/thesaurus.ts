@@ -14,5 +14,4 @@ export const THESAURUS_ENTRIES: readonly ThesaurusEntry[] = [...NATIONAL_CLASS_T
 
 export { INSTRUMENT_WORDS };
 
-/** product lines: none until their data file lands (product-lines.ts) */
-export const PRODUCT_LINES: readonly ProductLine[] = [];
+export { PRODUCT_LINES } from './product-lines.ts';
