@@ -22,6 +22,7 @@ import { createRateLimiter } from './plugins/rate-limit.ts';
 import type { GatewayLimits } from './limits.ts';
 import type { RegistryComposition } from './supergraph/registry-composition.ts';
 import { possibleTypesOf, type PossibleTypes } from './possible-types.ts';
+import { graphqlIde } from './ide/graphql-ide.ts';
 
 export interface GatewayContext extends BaseContext {
   claims: HubClaims | null;
@@ -99,6 +100,7 @@ export async function startGateway(options: GatewayOptions) {
     host: options.host ?? '0.0.0.0',
     apollo,
     maxBodyBytes: options.limits.maxBodyBytes,
+    files: graphqlIde(),
     context: async (request) => {
       const authorization = request.headers.authorization;
       let claims: HubClaims | null;

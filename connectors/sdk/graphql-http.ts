@@ -10,6 +10,13 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export type JsonRoute = (url: URL, request: http.IncomingMessage) => Promise<unknown>;
 
+/** A response that is not JSON (a page, a script), as `files` answers it. */
+export interface StaticResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -24,6 +31,8 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
   /** `body` is the request's body as received, for a context that checks a signature over it */
   context: (request: http.IncomingMessage, body: string) => Promise<TContext>;
   routes?: Record<string, JsonRoute>;
+  /** asked first for every request: a response of its own, or null to go on to the routes and /graphql */
+  files?: (request: http.IncomingMessage, url: URL) => Promise<StaticResponse | null>;
   /** largest accepted request body, bytes */
   maxBodyBytes?: number;
 }
@@ -106,6 +115,12 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const file = await options.files?.(request, url);
+    if (file) {
+      response.writeHead(file.status, { ...file.headers, 'content-length': Buffer.byteLength(file.body) });
+      response.end(request.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
     const route = options.routes?.[url.pathname];
     if (route) {
       sendJson(response, 200, await route(url, request));
