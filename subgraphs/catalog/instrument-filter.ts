@@ -10,6 +10,7 @@ import { MAX_WINDOW_DAYS } from './search/availability.ts';
 import { allUnitsTsquery, enoughUnitsTsquery, type TextQuery } from './search/text-query.ts';
 import type { DimensionFilter } from './instrument-counts.ts';
 import { whereFilterKey, whereInstitutionOfType } from './search/filter-keys.ts';
+import { hostedInstrumentsOf } from '../leasing/hosting.ts';
 
 export interface InstrumentFilterInput {
   text?: string | null;
@@ -24,6 +25,8 @@ export interface InstrumentFilterInput {
   near?: NearInput | null;
   availableFrom?: Date | null;
   availableTo?: Date | null;
+  /** not in the GraphQL filter: the instruments a service agency hosts now (ServiceAgency.hostedInstruments) */
+  hostedBy?: string | null;
 }
 
 export const MAX_TEXT_LENGTH = 200;
@@ -63,6 +66,7 @@ export function applyDimensions(db: Knex, query: Knex.QueryBuilder, filter: Inst
   if (filter.near) applyNear(db, query, filter.near);
   query.whereIn('i.source_id', listedSources(filter, activeSourceIds));
   if (filter.maxExternalRate) query.where('i.external_rate', '<=', filter.maxExternalRate);
+  if (filter.hostedBy) query.whereIn('i.id', hostedInstrumentsOf(db, filter.hostedBy));
   if (via === 'filter keys') {
     if (filter.classes?.length) whereFilterKey(query, 'class', filter.classes);
     if (districts?.length) whereFilterKey(query, 'district', districts);
@@ -110,7 +114,7 @@ export function applyTextMatch(query: Knex.QueryBuilder, text: TextQuery): Knex.
  */
 export function dimensionFilter(filter: InstrumentFilterInput, activeSourceIds: readonly string[]): DimensionFilter | null {
   const { districts } = checkFilter(filter);
-  if (filter.near || filter.maxExternalRate) return null;
+  if (filter.near || filter.maxExternalRate || filter.hostedBy) return null;
   return {
     sourceIds: listedSources(filter, activeSourceIds),
     classes: filter.classes, districts, institutionIds: filter.institutionIds, institutionTypes: filter.institutionTypes,

@@ -6,7 +6,8 @@ import { INSTRUMENT_CLASSES, instrumentClassInfo, type InstrumentClassKey } from
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
 import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.ts';
-import { listAvailableInstruments, listInstruments, listingRequest, type InstrumentSort } from './listing.ts';
+import { listAvailableInstruments, listInstruments, listingRequest, type InstrumentPage, type InstrumentSort } from './listing.ts';
+import type { TextQuery } from './search/text-query.ts';
 import type { InstrumentFilterInput } from './instrument-filter.ts';
 import type { OwnerCalendar } from './search/availability.ts';
 import { explainMatch, explainedRecord } from './search/match-explanation.ts';
@@ -49,6 +50,21 @@ const instrumentFields = {
   instrumentTypes: (row: InstrumentRow) => row.type_keys.map((key) => instrumentTypeByKey(key)).filter(Boolean),
 };
 
+function instrumentConnection(page: InstrumentPage, text: TextQuery | null) {
+  return {
+    totalCount: page.totalCount,
+    totalCountExact: page.totalCountExact,
+    edges: page.rows.map((node, i) => ({
+      node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i],
+      matchedBy: () => (text ? explainMatch(text, explainedRecord(node)) : null),
+    })),
+    facets: page.facets,
+    recognizedTypes: text ? text.typeKeys.map((key) => instrumentTypeByKey(key)) : [],
+    searchUnits: text ? text.units.map((u) => ({ text: u.label, forms: u.alternatives.map((a) => a.join(' ').replace(/\*/g, '…')), required: !u.generic })) : [],
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+  };
+}
+
 export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCalendar: OwnerCalendar): GraphQLResolverMap<CatalogContext> {
   const sourceTypes = Object.fromEntries(sourceIds.map((id) => [instrumentTypeName(id), instrumentFields]));
   const phrases = searchPhrases(db);
@@ -62,19 +78,7 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCa
         const page = filter.availableFrom
           ? await listAvailableInstruments(db, request, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE', ownerCalendar)
           : await listInstruments(db, request, args.first, args.after, sourceIds, args.sort ?? 'RELEVANCE');
-        const text = request.text;
-        return {
-          totalCount: page.totalCount,
-          totalCountExact: page.totalCountExact,
-          edges: page.rows.map((node, i) => ({
-            node, cursor: page.cursors[i], score: page.scores[i], distanceKm: page.distances[i], nextFreeSlot: page.freeFrom[i],
-            matchedBy: () => (text ? explainMatch(text, explainedRecord(node)) : null),
-          })),
-          facets: page.facets,
-          recognizedTypes: text ? text.typeKeys.map((key) => instrumentTypeByKey(key)) : [],
-          searchUnits: text ? text.units.map((u) => ({ text: u.label, forms: u.alternatives.map((a) => a.join(' ').replace(/\*/g, '…')), required: !u.generic })) : [],
-          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
-        };
+        return instrumentConnection(page, request.text);
       },
       instrument: (_root, args: { id: string }, context: CatalogContext) => context.loaders.instrument.load(args.id),
       institutions: async (_root, args: { first?: number | null; after?: string | null }) => {
@@ -100,6 +104,12 @@ export function catalogResolvers(db: Knex, sourceIds: readonly string[], ownerCa
       // hub subgraphs (procurement…) refer to instruments through the interface (@interfaceObject)
       __resolveReference: instrumentFields.__resolveReference,
       __resolveType: (row: InstrumentRow) => instrumentTypeName(row.source_id),
+    },
+    ServiceAgency: {
+      // agencies are the leasing subgraph's; the catalog lists what they host
+      __resolveReference: (reference: { id: string }) => reference,
+      hostedInstruments: async (agency: { id: string }, args: { first?: number | null; after?: string | null }) =>
+        instrumentConnection(await listInstruments(db, listingRequest({ hostedBy: agency.id }), args.first, args.after, sourceIds, 'ID'), null),
     },
     Institution: {
       __resolveReference: (reference: { id: string }, context: CatalogContext) => context.loaders.institution.load(reference.id),
