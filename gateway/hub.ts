@@ -80,7 +80,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     log(userTokens.describe);
 
     const authenticate = createAuthenticator(token, (bearer) => userTokens.verify(bearer));
-    const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true, sealer });
+    const registry = new SourceRegistry(db, { baseDir: dataDir, log, schedule: options.schedule ?? true, sealer, writeHarvestsInSteps: database.kind === 'pglite' });
     closers.push(() => registry.close());
 
     const demoToHarvest: string[] = [];

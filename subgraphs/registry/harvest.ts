@@ -8,7 +8,7 @@ import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type Fiel
 import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
 import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
-import { keepIndexHealthy, writeIndex } from './index-writer.ts';
+import { indexSteps, keepIndexHealthy, writeIndex } from './index-writer.ts';
 import type { HarvestRunRow } from './source-store.ts';
 
 const PAGE_SIZE = 1000;
@@ -22,6 +22,8 @@ export interface HarvestRequest {
   /** incremental from this instant, when the connector supports it */
   since: Date | null;
   log: (line: string) => void;
+  /** write the index a step per transaction, so the hub answers meanwhile (the embedded database; see index-writer.ts) */
+  writeInSteps: boolean;
 }
 
 class HarvestFailure extends Error {}
@@ -105,12 +107,10 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       }
     }
     const keepLocalIds = rejected.flatMap((p) => (p.localId && !accepted.has(p.localId) ? [p.localId] : []));
-    const result = await db.transaction(async (trx) => {
-      const written = await writeIndex(trx, {
-        sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
-      });
+    const result = await writeIndex(indexSteps(db, !request.writeInSteps), {
+      sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
+    }, async (trx) => {
       await trx('sources').where({ id: sourceId }).update({ harvested_until: startedAt });
-      return written;
     });
     await keepIndexHealthy(db, result.imported + result.deleted);
     const durationMs = Date.now() - startedAt.getTime();

@@ -1,7 +1,12 @@
 /**
- * Writes one harvest into the catalog index in a single transaction: institutions merged by
- * name, instruments upserted, and (for a full harvest) the source's instruments that are gone
- * deleted. A failure rolls everything back, so the previous index stays as it was.
+ * Writes one harvest into the catalog index: institutions merged by name, instruments upserted,
+ * and (for a full harvest) the source's instruments that are gone deleted. On a server database
+ * it is one transaction: a failure rolls everything back, and readers see the old index until
+ * it commits. The embedded database has one connection, which a transaction holds from every
+ * other query (a harvest of 40,000 rows kept a query waiting 12 s), so there each step of a few
+ * thousand instruments is a transaction of its own and the queries waiting meanwhile are
+ * answered between steps; the watermark moves only with the last step, so a run that fails
+ * half-way is redone from the same point the next time.
  */
 import type { Knex } from 'knex';
 import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
@@ -18,6 +23,27 @@ const INSERT_CHUNK = 500;
 const UPKEEP_AFTER_ROWS = 5000;
 /** the tables an index write changes; the counts first, which every filter-only listing reads */
 const INDEX_TABLES = ['instrument_counts', 'instruments', 'institutions', 'search_synonyms'];
+/** instruments a step writes on the embedded database: well under a second of other queries' waiting */
+const STEP_INSTRUMENTS = 1000;
+/** long enough for a request waiting at the gateway to reach the database (gateway, subgraph, query) */
+const STEP_PAUSE_MS = 25;
+
+export type IndexStep = (trx: Knex.Transaction) => Promise<void>;
+
+/** runs the steps of an index write: in one transaction, or each in its own (see above) */
+export type IndexSteps = (steps: readonly IndexStep[]) => Promise<void>;
+
+export function indexSteps(db: Knex, oneTransaction: boolean): IndexSteps {
+  if (oneTransaction) return (steps) => db.transaction(async (trx) => { for (const step of steps) await step(trx); });
+  return async (steps) => {
+    for (const step of steps) {
+      await db.transaction((trx) => step(trx));
+      // PGlite answers within the same turn of the event loop: without a pause the next step
+      // would start before a waiting request had even been read from its socket
+      await new Promise((resolve) => setTimeout(resolve, STEP_PAUSE_MS));
+    }
+  };
+}
 
 export interface IndexWrite {
   sourceId: string;
@@ -73,7 +99,8 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
   };
 }
 
-export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Promise<{ imported: number; deleted: number }> {
+/** `last` runs in the write's last step (the harvest's watermark) */
+export async function writeIndex(run: IndexSteps, write: IndexWrite, last: IndexStep): Promise<{ imported: number; deleted: number }> {
   const institutions = new Map<string, CanonicalInstrument['institution']>();
   for (const i of write.instruments) {
     const key = institutionNameKey(i.institution.name);
@@ -84,30 +111,39 @@ export async function writeIndex(trx: Knex.Transaction, write: IndexWrite): Prom
   const institutionRows = [...institutions.entries()].map(([key, inst]) => ({
     id: institutionIdFor(inst.name), name: inst.name, name_key: key, type: inst.type, district: inst.district,
   }));
-  for (let i = 0; i < institutionRows.length; i += INSERT_CHUNK) {
-    // first source to name an institution sets its name and type; later ones only fill gaps
-    await trx('institutions').insert(institutionRows.slice(i, i + INSERT_CHUNK))
-      .onConflict('name_key').merge({ district: trx.raw('coalesce(institutions.district, excluded.district)') });
+  const steps: IndexStep[] = [async (trx) => {
+    for (let i = 0; i < institutionRows.length; i += INSERT_CHUNK) {
+      // first source to name an institution sets its name and type; later ones only fill gaps
+      await trx('institutions').insert(institutionRows.slice(i, i + INSERT_CHUNK))
+        .onConflict('name_key').merge({ district: trx.raw('coalesce(institutions.district, excluded.district)') });
+    }
+  }];
+  for (let from = 0; from < write.instruments.length; from += STEP_INSTRUMENTS) {
+    const to = Math.min(from + STEP_INSTRUMENTS, write.instruments.length);
+    steps.push(async (trx) => {
+      for (let i = from; i < to; i += INSERT_CHUNK) {
+        const rows = write.instruments.slice(i, Math.min(i + INSERT_CHUNK, to)).map((inst) => instrumentRow(write.sourceId, inst, write.harvestedAt));
+        await trx('instruments').insert(rows).onConflict('id').merge();
+      }
+    });
   }
-
-  for (let i = 0; i < write.instruments.length; i += INSERT_CHUNK) {
-    const rows = write.instruments.slice(i, i + INSERT_CHUNK).map((inst) => instrumentRow(write.sourceId, inst, write.harvestedAt));
-    await trx('instruments').insert(rows).onConflict('id').merge();
-  }
-
   let deleted = 0;
-  if (write.mode === 'FULL') {
-    deleted = await trx('instruments').where('source_id', write.sourceId).where('harvested_at', '<', write.harvestedAt)
-      .whereNotIn('local_id', [...write.keepLocalIds]).delete();
-  } else if (write.deletedLocalIds.length > 0) {
-    deleted = await trx('instruments').where('source_id', write.sourceId).whereIn('local_id', [...write.deletedLocalIds]).delete();
-  }
-  if (deleted > 0) {
-    await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
-  }
-  await inferModelTypes(trx);
-  await recordSynonyms(trx, write.instruments.flatMap((i) => synonymsFromRecord({ ...i, id: instrumentId(write.sourceId, i.localId) })));
-  await learnFromSharedModels(trx, write.sourceId);
+  steps.push(async (trx) => {
+    if (write.mode === 'FULL') {
+      deleted = await trx('instruments').where('source_id', write.sourceId).where('harvested_at', '<', write.harvestedAt)
+        .whereNotIn('local_id', [...write.keepLocalIds]).delete();
+    } else if (write.deletedLocalIds.length > 0) {
+      deleted = await trx('instruments').where('source_id', write.sourceId).whereIn('local_id', [...write.deletedLocalIds]).delete();
+    }
+    if (deleted > 0) {
+      await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
+    }
+    await inferModelTypes(trx);
+    await recordSynonyms(trx, write.instruments.flatMap((i) => synonymsFromRecord({ ...i, id: instrumentId(write.sourceId, i.localId) })));
+    await learnFromSharedModels(trx, write.sourceId);
+    await last(trx);
+  });
+  await run(steps);
   return { imported: write.instruments.length, deleted };
 }
 

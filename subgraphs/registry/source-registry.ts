@@ -53,6 +53,8 @@ export interface SourceRegistryOptions {
   schedule?: boolean;
   /** seals configs and credentials in the `sources` table */
   sealer: Sealer;
+  /** harvests write the index a step per transaction (the embedded database: see index-writer.ts) */
+  writeHarvestsInSteps: boolean;
 }
 
 function badInput(message: string): GraphQLError {
@@ -234,6 +236,7 @@ export class SourceRegistry {
       connector: current,
       since: full ? null : source.harvested_until,
       log: this.options.log,
+      writeInSteps: this.options.writeHarvestsInSteps,
     });
   }
 
