@@ -101,7 +101,7 @@ describe('actor permissions', () => {
     OWNER_STAFF: ['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW'],
     AGENCY_STAFF: ['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW'],
     ADMIN: ALL_ACTIONS,
-    SYSTEM: ['APPROVE', 'EXPIRE', 'COMPLETE'],
+    SYSTEM: ['APPROVE', 'EXPIRE', 'COMPLETE', 'MARK_NO_SHOW'],
   };
 
   it.each(Object.keys(expected) as Actor[])('%s may perform exactly its actions', (actor) => {

@@ -8,6 +8,8 @@ import { DATABASE_TARGETS, ADD_SOURCE, addSourceInput, startTestHub, type TestHu
 import { writeSheet } from './support/source-fixtures.ts';
 import { slot } from './support/booking-slots.ts';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
+import { startSmtpInbox, type SmtpInbox } from './support/smtp-inbox.ts';
+import { jobsCommand } from '../gateway/cli/jobs-command.ts';
 
 const SZU = institutionIdFor('深圳大学');
 const SUSTECH = institutionIdFor('南方科技大学');
@@ -23,23 +25,45 @@ const OUTAGE = `mutation ($instrumentId: ID!, $from: DateTime!, $to: DateTime!, 
 
 describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
   let hub: TestHub;
+  let inbox: SmtpInbox;
   const tokens: Record<string, string> = {};
+  const runJob = async (name: string, at: Date) => {
+    const ran = await hub.gql<{ runBookingJob: string }>(`mutation ($name: String!, $at: DateTime) { runBookingJob(name: $name, at: $at) }`, { name, at: at.toISOString() });
+    expect(ran.errors).toBeUndefined();
+    return ran.data!.runBookingJob;
+  };
+  const approve = async (id: string) => expect((await hub.gql(`mutation ($id: ID!) { approveBooking(id: $id) { status } }`, { id }, tokens.chen)).errors).toBeUndefined();
   const book = (user: string, input: Record<string, unknown>) =>
     hub.gql<{ requestBooking: { id: string; status: string; from: string; to: string } }>(REQUEST, { input: { mode: 'ASSISTED', purpose: '样品形貌表征', ...input } }, tokens[user]);
 
   beforeAll(async () => {
-    hub = await startTestHub(target);
+    inbox = await startSmtpInbox();
+    process.env.IRHUB_SMTP_URL = inbox.url;
+    try {
+      hub = await startTestHub(target);
+    } finally {
+      delete process.env.IRHUB_SMTP_URL;
+    }
     expect((await hub.gql(ADD_SOURCE, addSourceInput('owner', 'SPREADSHEET', { file: writeSheet(hub.dataDir, 'owner.csv', ROWS) }))).errors).toBeUndefined();
     const users: Array<[string, string, string, string]> = [
       ['zhang', 'USER', SUSTECH, '南方科技大学'], ['li', 'USER', SUSTECH, '南方科技大学'], ['chen', 'INSTITUTION_STAFF', SZU, '深圳大学'], ['other.staff', 'INSTITUTION_STAFF', SUSTECH, '南方科技大学'],
+      ['wang', 'USER', 'company-xinneng', '深圳市新能电池科技有限公司'],
     ];
     for (const [id, role, institutionId, institutionName] of users) {
       expect((await hub.gql(`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`, { input: { id, role, institutionId, institutionName } })).errors).toBeUndefined();
       tokens[id] = (await hub.userTokens.issue(id, 1)).token;
     }
+    const PREFERENCES = `mutation ($email: String, $language: Language!) { setNotificationPreferences(email: $email, language: $language) { email language } }`;
+    for (const [user, language] of [['zhang', 'ZH'], ['li', 'EN'], ['wang', 'ZH']]) {
+      const set = await hub.gql(PREFERENCES, { email: `${user}@example.org`, language }, tokens[user]);
+      expect(set.data?.setNotificationPreferences).toEqual({ email: `${user}@example.org`, language });
+    }
+    const notAnAddress = await hub.gql(PREFERENCES, { email: 'zhang at example', language: 'ZH' }, tokens.zhang);
+    expect(notAnAddress.errors?.[0].message).toContain('email: "zhang at example" is not an email address');
   });
   afterAll(async () => {
     await hub?.close();
+    await inbox?.close();
   });
 
   it('an outage cancels the two bookings inside it without a fee and refuses a third request with OUTAGE', async () => {
@@ -82,7 +106,101 @@ describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
     expect(free.data?.instrument.availability).toEqual([{ from: new Date(slot(4, 17, 18).from).toISOString(), to: new Date(day.to).toISOString() }]);
     const maintenance = await hub.database.db('maintenance_periods').where({ instrument_id: 'owner:F-1', origin: 'OUTAGE' });
     expect(maintenance.map((m: { starts_at: Date; ends_at: Date }) => [new Date(m.starts_at).toISOString(), new Date(m.ends_at).toISOString()])).toEqual([[new Date(window.from).toISOString(), new Date(window.to).toISOString()]]);
+    // both bookers are told, each in their language
+    const toZhang = await inbox.waitFor('zhang@example.org', '仪器停机，预约已取消');
+    expect(toZhang.text).toContain('透射电镜（owner:F-1）');
+    expect(toZhang.text).toContain('说明：年度校准 annual calibration');
+    const toLi = await inbox.waitFor('li@example.org', 'Instrument outage, booking cancelled');
+    expect(toLi.text).toContain('without a fee');
     const listed = await hub.gql<{ outages: Array<{ reason: string }> }>(`query ($from: DateTime!, $to: DateTime!) { outages(instrumentId: "owner:F-1", from: $from, to: $to) { reason } }`, day, tokens.zhang);
     expect(listed.data?.outages.map((o) => o.reason)).toEqual(['年度校准 annual calibration']);
+  });
+
+  it('mails the decision and, once, a reminder before the start, in the booker\'s language', async () => {
+    const when = slot(5, 10, 12);
+    const requested = await book('li', { instrumentId: 'owner:F-3', ...when });
+    expect(requested.errors).toBeUndefined();
+    const id = requested.data!.requestBooking.id;
+    await approve(id);
+    const decided = await inbox.waitFor('li@example.org', 'Booking approved: 原子力显微镜');
+    expect(decided.text).toContain('Your booking is approved: 原子力显微镜 (owner:F-3)');
+    expect(decided.text).toContain(', 10:00 to ');
+    expect(decided.text).toContain(`Booking: ${id}`);
+
+    const hourBefore = new Date(Date.parse(when.from) - 3_600_000);
+    expect(await runJob('send-reminders', new Date(Date.parse(when.from) - 3 * 3_600_000))).toBe('send-reminders: 0 reminders within 2 h');
+    expect(await runJob('send-reminders', hourBefore)).toBe('send-reminders: 1 reminders within 2 h');
+    const reminder = await inbox.waitFor('li@example.org', 'Reminder: 原子力显微镜');
+    expect(reminder.text).toContain('starts soon');
+    expect(reminder.text).toContain('China Standard Time');
+    // again a minute later, from the command line: nothing more to remind
+    const printed: string[] = [];
+    await jobsCommand(['run', 'send-reminders', '--at', new Date(hourBefore.getTime() + 60_000).toISOString()], (line) => printed.push(line), { IRHUB_URL: hub.url, IRHUB_TOKEN: hub.adminToken });
+    expect(printed).toEqual(['send-reminders: 0 reminders within 2 h']);
+    expect(inbox.mails.filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(1);
+
+    const recorded = await hub.gql<{ myNotifications: Array<{ kind: string; status: string; language: string; attempts: number }> }>('{ myNotifications { kind status language attempts } }', {}, tokens.li);
+    expect(recorded.data?.myNotifications.slice(0, 2)).toEqual([
+      { kind: 'REMINDER', status: 'SENT', language: 'EN', attempts: 1 },
+      { kind: 'BOOKING_APPROVED', status: 'SENT', language: 'EN', attempts: 1 },
+    ]);
+
+    const cancelled = await hub.gql(`mutation ($id: ID!) { cancelBooking(id: $id, reason: "sample not ready") { status } }`, { id }, tokens.li);
+    expect(cancelled.errors).toBeUndefined();
+    expect((await inbox.waitFor('li@example.org', 'Booking cancelled: 原子力显微镜')).text).toContain('Note: sample not ready');
+  });
+
+  it('releases a no-show after the instrument\'s minutes and offers the slot to the wait list, first in line first', async () => {
+    const when = slot(6, 10, 12);
+    const booked = await book('li', { instrumentId: 'owner:F-2', ...when });
+    expect(booked.errors).toBeUndefined();
+    const id = booked.data!.requestBooking.id;
+    await approve(id);
+
+    const JOIN = `mutation ($instrumentId: ID!, $from: DateTime!, $to: DateTime!) { joinWaitList(instrumentId: $instrumentId, from: $from, to: $to) { id status position } }`;
+    const first = await hub.gql<{ joinWaitList: { id: string; status: string; position: number } }>(JOIN, { instrumentId: 'owner:F-2', ...when }, tokens.zhang);
+    expect(first.data?.joinWaitList).toMatchObject({ status: 'WAITING', position: 1 });
+    const second = await hub.gql<{ joinWaitList: { id: string; status: string; position: number } }>(JOIN, { instrumentId: 'owner:F-2', ...when }, tokens.wang);
+    expect(second.data?.joinWaitList).toMatchObject({ status: 'WAITING', position: 2 });
+    const free = await hub.gql(JOIN, { instrumentId: 'owner:F-2', ...slot(6, 14, 15) }, tokens.zhang);
+    expect(free.errors?.[0].extensions?.code).toBe('SLOT_FREE');
+
+    const start = Date.parse(when.from);
+    expect(await runJob('release-no-shows', new Date(start + 10 * 60_000))).toBe('release-no-shows: 0 no-shows released');
+    const at = new Date(start + 20 * 60_000);
+    expect(await runJob('release-no-shows', at)).toBe('release-no-shows: 1 no-shows released; offer-wait-list: 1 slots offered, 0 entries lapsed');
+    const seen = await hub.gql<{ booking: { status: string; history: Array<{ action: string; byRole: string }> } }>(`query ($id: ID!) { booking(id: $id) { status history { action byRole } } }`, { id }, tokens.li);
+    expect(seen.data?.booking.status).toBe('NO_SHOW');
+    expect(seen.data?.booking.history.at(-1)).toEqual({ action: 'MARK_NO_SHOW', byRole: 'SYSTEM' });
+    expect((await inbox.waitFor('li@example.org', 'No-show: 场发射扫描电镜')).text).toContain('recorded as a no-show');
+
+    // the first in line is told and holds the slot for 30 minutes
+    const offer = await inbox.waitFor('zhang@example.org', '候补时段可预约：场发射扫描电镜');
+    expect(offer.text).toContain('您候补的时段已空出：场发射扫描电镜（owner:F-2）');
+    const WAITING = '{ myWaitList { id status offeredUntil position } }';
+    const zhangs = await hub.gql<{ myWaitList: Array<{ status: string; offeredUntil: string }> }>(WAITING, {}, tokens.zhang);
+    expect(zhangs.data?.myWaitList[0]).toMatchObject({ status: 'OFFERED', offeredUntil: new Date(at.getTime() + 30 * 60_000).toISOString() });
+    const taken = await book('wang', { instrumentId: 'owner:F-2', ...when });
+    expect(taken.errors?.[0].extensions?.code).toBe('OFFERED_TO_WAIT_LIST');
+
+    // the offer runs out: the next in line gets it, and books it
+    expect(await runJob('offer-wait-list', new Date(at.getTime() + 31 * 60_000))).toBe('offer-wait-list: 1 slots offered, 1 entries lapsed');
+    expect((await hub.gql<{ myWaitList: Array<{ status: string }> }>(WAITING, {}, tokens.zhang)).data?.myWaitList[0].status).toBe('LAPSED');
+    await inbox.waitFor('wang@example.org', '候补时段可预约');
+    const wangs = await book('wang', { instrumentId: 'owner:F-2', ...when });
+    expect(wangs.errors).toBeUndefined();
+    expect((await hub.gql<{ myWaitList: Array<{ status: string }> }>(WAITING, {}, tokens.wang)).data?.myWaitList[0].status).toBe('BOOKED');
+
+    // the no-show counts against li, for the owner to see; after one, this owner wants to decide li's requests
+    const COUNT = `query ($userId: ID!) { noShowCount(userId: $userId) }`;
+    expect((await hub.gql<{ noShowCount: number }>(COUNT, { userId: 'li' }, tokens.chen)).data?.noShowCount).toBe(1);
+    expect((await hub.gql<{ noShowCount: number }>(COUNT, { userId: 'li' }, tokens['other.staff'])).data?.noShowCount).toBe(0);
+    expect((await hub.gql(COUNT, { userId: 'li' }, tokens.zhang)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const policy = await hub.gql(`mutation { setBookingPolicy(instrumentId: "owner:F-2", input: { autoApprove: true, maxHours: 8, minNoticeHours: 1, freeCancelHours: 24, voucherEligible: true, approvalAfterNoShows: 1 }) { noShowMinutes approvalAfterNoShows } }`, {}, tokens.chen);
+    expect(policy.data?.setBookingPolicy).toEqual({ noShowMinutes: 15, approvalAfterNoShows: 1 });
+    expect((await book('li', { instrumentId: 'owner:F-2', ...slot(7, 13, 14) })).data?.requestBooking.status).toBe('REQUESTED');
+    const trusted = await book('zhang', { instrumentId: 'owner:F-2', ...slot(7, 14, 15) });
+    expect(trusted.errors).toBeUndefined();
+    expect(trusted.data?.requestBooking.status).toBe('CONFIRMED');
   });
 });

@@ -5,6 +5,7 @@ import { procurementCommand } from './procurement-command.ts';
 import { oversightCommand, reportCommand } from './report-command.ts';
 import { tokenCommand, usersCommand } from './users-command.ts';
 import { CliError, connectHub } from './hub-client.ts';
+import { jobsCommand } from './jobs-command.ts';
 
 const USAGE = `usage: irhub <command>
   start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
@@ -26,7 +27,9 @@ const USAGE = `usage: irhub <command>
   report national --year <YYYY> [--institution <id>] --out <dir> [--tolerance 0.2]
                                            the yearly report to the national platform (equipment.xlsx,
                                            service-records.xlsx) from recorded use
-  oversight flag-fake-busy [--days 14]     run the nightly fake-busy job now`;
+  oversight flag-fake-busy [--days 14]     run the nightly fake-busy job now
+  jobs run <send-reminders|release-no-shows|offer-wait-list> [--at <time>]
+                                           run a booking job now (or as of a time); the hub runs each every minute`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -46,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(args, out);
     case 'oversight':
       return oversightCommand(args, out);
+    case 'jobs':
+      return jobsCommand(args, out);
     case 'supergraph': {
       const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);

@@ -81,8 +81,8 @@ const PERMISSIONS: Readonly<Record<Actor, ReadonlySet<BookingAction>>> = {
   OWNER_STAFF: new Set<BookingAction>(['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW']),
   AGENCY_STAFF: new Set<BookingAction>(['APPROVE', 'REJECT', 'START', 'COMPLETE', 'CANCEL', 'MARK_NO_SHOW']),
   ADMIN: new Set<BookingAction>(BOOKING_ACTIONS),
-  // Scheduled jobs: expire stale requests, auto-approve under an instrument's policy, close finished sessions.
-  SYSTEM: new Set<BookingAction>(['EXPIRE', 'APPROVE', 'COMPLETE']),
+  // Scheduled jobs: expire stale requests, auto-approve under an instrument's policy, close finished sessions, release no-shows.
+  SYSTEM: new Set<BookingAction>(['EXPIRE', 'APPROVE', 'COMPLETE', 'MARK_NO_SHOW']),
 };
 
 /** Whether `actor` is entitled to `action` at all; legality for a given status is nextStatus's job. */

@@ -15,6 +15,10 @@ export interface BookingPolicy {
   openingHours: OpeningHours;
   /** 创新券 may pay for bookings of this instrument */
   voucherEligible: boolean;
+  /** a confirmed booking not started this many minutes after its start is a no-show, and its slot is released */
+  noShowMinutes: number;
+  /** users with this many no-shows at the owner's instruments wait for approval even when autoApprove; null: never */
+  approvalAfterNoShows: number | null;
 }
 
 export const DEFAULT_BOOKING_POLICY: BookingPolicy = {
@@ -24,6 +28,8 @@ export const DEFAULT_BOOKING_POLICY: BookingPolicy = {
   freeCancelHours: 24,
   openingHours: DEFAULT_OPENING_HOURS,
   voucherEligible: true,
+  noShowMinutes: 15,
+  approvalAfterNoShows: null,
 };
 
 /** how long a REQUESTED booking holds its slot while the owner decides */

@@ -17,6 +17,8 @@ import { holdsQualification } from './qualifications.ts';
 import { expireStaleRequests, writeBackConfirmed } from './booking-actions.ts';
 import { redeem, usableVoucher } from './vouchers.ts';
 import { refuseDuringOutage } from './outages.ts';
+import { markWaitListBooked, refuseOfferedToOthers } from './wait-list.ts';
+import { needsApprovalForNoShows } from './no-shows.ts';
 
 export interface BookingRequestInput {
   instrumentId: string;
@@ -81,6 +83,7 @@ export async function requestBooking(deps: BookingDeps, claims: HubClaims, input
   const policy = (await policiesOf(db, [instrument.id])).get(instrument.id)!;
   checkSlot(policy, input.from, input.to, now);
   await refuseDuringOutage(db, instrument.id, input.from, input.to);
+  await refuseOfferedToOthers(db, claims.sub, instrument.id, input.from, input.to, now);
   if (input.mode === 'SELF' && !(await holdsQualification(db, claims.sub, instrument, input.to))) {
     throw rule('QUALIFICATION_REQUIRED', `${claims.sub} holds no valid qualification (培训考核) for ${instrument.name} (${instrument.id}); book ASSISTED, and the owner's operator runs the work`);
   }
@@ -100,7 +103,7 @@ export async function requestBooking(deps: BookingDeps, claims: HubClaims, input
     voucher: voucher ? { id: voucher.id, balance: Number(voucher.balance), coverShare: voucher.cover_share, eligible: true } : null,
   });
   const id = `bk_${randomUUID()}`;
-  const status = policy.autoApprove ? 'CONFIRMED' : 'REQUESTED';
+  const status = policy.autoApprove && !(await needsApprovalForNoShows(db, policy, claims.sub, instrument.institution_id)) ? 'CONFIRMED' : 'REQUESTED';
   await db.transaction(async (trx) => {
     // a request whose hold has lapsed must not keep the slot just because the expiry job has not run yet
     await expireStaleRequests(trx, now, instrument.id);
@@ -110,6 +113,7 @@ export async function requestBooking(deps: BookingDeps, claims: HubClaims, input
       request_fingerprint: print, external, quote: priced, price: priced.subtotal, voucher_id: priced.voucherId, voucher_amount: priced.voucherPays,
       hold_until: status === 'REQUESTED' ? holdUntil(now, input.from) : null, created_at: now,
     }, input.from, input.to);
+    await markWaitListBooked(trx, claims.sub, instrument.id, input.from, input.to);
     if (priced.voucherId && !(await redeem(trx, priced.voucherId, id, priced.voucherPays, now))) {
       throw rule('VOUCHER_EXHAUSTED', `voucher ${priced.voucherId} no longer covers ${priced.voucherPays} yuan; request again for a new quote`);
     }

@@ -26,6 +26,9 @@ import { grantQualification, qualificationsOf } from './qualifications.ts';
 import { issueVoucher, vouchersOf, type VoucherRow } from './vouchers.ts';
 import { facilityResolvers } from './facility-resolvers.ts';
 import { hostedInstrumentsOf, hostingAgencyOf } from '../leasing/hosting.ts';
+import { mailerFromEnv } from './notifications/delivery.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { BOOKING_JOBS } from './jobs/booking-jobs.ts';
 
 export const BOOKING_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal'])}
@@ -52,8 +55,16 @@ function pageSize(first: number, max: number): number {
 function startBookingSubgraph(services: HubServices) {
   const { db } = services;
   const deps: BookingDeps = { db, owners: services.owners, sourceIds: () => services.supergraph().sourceIds, now: () => new Date() };
+  const mailer = mailerFromEnv();
+  services.log(mailer?.describe ?? 'notifications: logged only (no IRHUB_SMTP_URL)');
+  const notifier = createNotifier(db, mailer, services.log);
   const act = (action: BookingAction) => (_root: unknown, args: { id: string; note?: string | null; reason?: string | null }, context: BookingContext) =>
-    withBookingErrors(() => applyAction(deps, signedIn(context.claims, `${action.toLowerCase()} a booking`), args.id, action, args.note ?? args.reason ?? null));
+    withBookingErrors(async () => {
+      const note = args.note ?? args.reason ?? null;
+      const booking = await applyAction(deps, signedIn(context.claims, `${action.toLowerCase()} a booking`), args.id, action, note);
+      await notifier.afterAction(action, booking, note);
+      return booking;
+    });
   // a booking is seen by those who may act on it: its booker, the owner's staff, the administrator
   const visible = async (booking: BookingRow | undefined, claims: HubClaims | null): Promise<BookingRow | null> =>
     (booking && claims && actorFor(claims, booking, await hostingAgencyOf(db, booking.instrument_id)) ? booking : null);
@@ -61,7 +72,7 @@ function startBookingSubgraph(services: HubServices) {
   const ownOrHosted = (q: Knex.QueryBuilder, institutionId: string) =>
     q.where((w) => { w.where('b.owner_institution_id', institutionId).orWhereIn('b.instrument_id', hostedInstrumentsOf(db, institutionId)); });
 
-  const facility = facilityResolvers(deps);
+  const facility = facilityResolvers(deps, notifier, services.log);
   const resolvers: GraphQLResolverMap<BookingContext> = {
     DateTime: dateTimeScalar,
     Decimal: decimalScalar,
@@ -113,8 +124,11 @@ function startBookingSubgraph(services: HubServices) {
     },
     Mutation: {
       ...facility.Mutation,
-      requestBooking: (_root, args: { input: BookingRequestInput }, context: BookingContext) => withBookingErrors(async () =>
-        (await requestBooking(deps, signedIn(context.claims, 'booking'), args.input)).booking),
+      requestBooking: (_root, args: { input: BookingRequestInput }, context: BookingContext) => withBookingErrors(async () => {
+        const { booking, created } = await requestBooking(deps, signedIn(context.claims, 'booking'), args.input);
+        if (created && booking.status === 'CONFIRMED') await notifier.booking('BOOKING_APPROVED', booking);
+        return booking;
+      }),
       approveBooking: act('APPROVE'),
       rejectBooking: act('REJECT'),
       cancelBooking: act('CANCEL'),
@@ -129,7 +143,7 @@ function startBookingSubgraph(services: HubServices) {
         const claims = requireRole(context.claims, ['INSTITUTION_STAFF'], 'granting a qualification');
         return grantQualification(db, args.input, { id: claims.sub, institutionId: claims.institutionId ?? '' }, new Date());
       },
-      setBookingPolicy: (_root, args: { instrumentId: string; input: Omit<BookingPolicy, 'openingHours'> & { openingHours?: OpeningSpan[] | null } }, context: BookingContext) => withBookingErrors(async () => {
+      setBookingPolicy: (_root, args: { instrumentId: string; input: Omit<BookingPolicy, 'openingHours' | 'noShowMinutes'> & { openingHours?: OpeningSpan[] | null; noShowMinutes?: number | null } }, context: BookingContext) => withBookingErrors(async () => {
         const claims = staffOrAdmin(context.claims, 'setting a booking policy');
         const instrument = await db('instruments').where({ id: args.instrumentId }).first('institution_id') as { institution_id: string } | undefined;
         if (!instrument) throw new BookingRuleError('UNKNOWN_INSTRUMENT', `instrumentId: no instrument ${args.instrumentId}`);
@@ -137,9 +151,13 @@ function startBookingSubgraph(services: HubServices) {
         for (const field of ['maxHours', 'minNoticeHours', 'freeCancelHours'] as const) {
           if (!(args.input[field] >= 0) || (field === 'maxHours' && args.input[field] === 0)) throw new BookingRuleError('BAD_USER_INPUT', `${field}: must be ${field === 'maxHours' ? 'above' : 'at least'} 0, got ${args.input[field]}`);
         }
+        const { openingHours, noShowMinutes, ...rules } = args.input;
+        if (noShowMinutes !== undefined && noShowMinutes !== null && !(noShowMinutes >= 1 && noShowMinutes <= 24 * 60)) throw new BookingRuleError('BAD_USER_INPUT', `noShowMinutes: from 1 to 1,440, got ${noShowMinutes}`);
+        if (rules.approvalAfterNoShows !== undefined && rules.approvalAfterNoShows !== null && !(Number.isInteger(rules.approvalAfterNoShows) && rules.approvalAfterNoShows >= 1)) {
+          throw new BookingRuleError('BAD_USER_INPUT', `approvalAfterNoShows: a whole number from 1, or null for never, got ${rules.approvalAfterNoShows}`);
+        }
         const current = (await policiesOf(db, [args.instrumentId])).get(args.instrumentId)!;
-        const { openingHours, ...rules } = args.input;
-        const policy: BookingPolicy = { ...current, ...rules, openingHours: openingHours ? openingHoursFrom(openingHours) : current.openingHours };
+        const policy: BookingPolicy = { ...current, ...rules, noShowMinutes: noShowMinutes ?? current.noShowMinutes, openingHours: openingHours ? openingHoursFrom(openingHours) : current.openingHours };
         await savePolicy(db, args.instrumentId, policy, claims.sub, new Date());
         return policy;
       }),
@@ -148,6 +166,8 @@ function startBookingSubgraph(services: HubServices) {
         return issueVoucher(db, { ...args.input, amount: Number(args.input.amount) }, claims.sub, new Date());
       },
     },
+    WaitListEntry: facility.WaitListEntry,
+    Notification: facility.Notification,
     Booking: {
       __resolveReference: async (ref: { id: string }, context: BookingContext) => visible((await loadBookings(db, [ref.id])).get(ref.id), context.claims),
       instrument: (b: BookingRow) => ({ __typename: 'Instrument', id: b.instrument_id }),
@@ -184,6 +204,11 @@ function startBookingSubgraph(services: HubServices) {
   const expiry = cron.schedule('* * * * *', () => {
     expireStaleRequests(db, new Date()).catch((error: unknown) => services.log(`booking expiry failed: ${String(error)}`));
   }, { name: 'expire-booking-holds', suppressMissedWarning: true });
+  // reminders, no-shows and wait-list offers every minute, then whatever notifications are due
+  const jobs = Object.entries(BOOKING_JOBS).map(([name, job]) => cron.schedule('* * * * *', () => {
+    job({ db, owners: services.owners, now: new Date(), log: services.log }).then(() => notifier.deliver())
+      .catch((error: unknown) => services.log(`${name} failed: ${String(error)}`));
+  }, { name, suppressMissedWarning: true }));
   return serveHubSubgraph<BookingContext>({
     name: 'booking',
     typeDefs: BOOKING_SDL,
@@ -199,7 +224,7 @@ function startBookingSubgraph(services: HubServices) {
       }),
       policies: new DataLoader(async (ids: readonly string[]) => { const found = await policiesOf(db, ids); return ids.map((id) => found.get(id)!); }),
     }),
-  }).then((running) => ({ ...running, close: async () => { await expiry.stop(); await running.close(); } }));
+  }).then((running) => ({ ...running, close: async () => { await expiry.stop(); for (const job of jobs) await job.stop(); await running.close(); } }));
 }
 
 export const bookingSubgraph: HubSubgraphModule = { name: 'booking', start: startBookingSubgraph };

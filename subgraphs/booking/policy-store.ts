@@ -4,7 +4,7 @@ import { DEFAULT_OPENING_HOURS, type OpeningHours } from '../../schema/opening-h
 import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './booking-policy.ts';
 import { fromJsonb } from '../storage/jsonb.ts';
 
-interface PolicyRow { instrument_id: string; auto_approve: boolean; max_hours: number; min_notice_hours: number; free_cancel_hours: number; opening_hours: OpeningHours | string | null; voucher_eligible: boolean }
+interface PolicyRow { instrument_id: string; auto_approve: boolean; max_hours: number; min_notice_hours: number; free_cancel_hours: number; opening_hours: OpeningHours | string | null; voucher_eligible: boolean; no_show_minutes: number | null; approval_after_no_shows: number | null }
 
 export async function policiesOf(db: Knex | Knex.Transaction, instrumentIds: readonly string[]): Promise<Map<string, BookingPolicy>> {
   const rows = await db('booking_policies').whereIn('instrument_id', [...instrumentIds]) as PolicyRow[];
@@ -12,6 +12,8 @@ export async function policiesOf(db: Knex | Knex.Transaction, instrumentIds: rea
     autoApprove: r.auto_approve, maxHours: r.max_hours, minNoticeHours: r.min_notice_hours, freeCancelHours: r.free_cancel_hours,
     openingHours: r.opening_hours ? fromJsonb(r.opening_hours) : DEFAULT_BOOKING_POLICY.openingHours,
     voucherEligible: r.voucher_eligible,
+    noShowMinutes: r.no_show_minutes ?? DEFAULT_BOOKING_POLICY.noShowMinutes,
+    approvalAfterNoShows: r.approval_after_no_shows,
   } satisfies BookingPolicy]));
   return new Map(instrumentIds.map((id) => [id, found.get(id) ?? DEFAULT_BOOKING_POLICY]));
 }
@@ -20,6 +22,7 @@ export async function savePolicy(db: Knex, instrumentId: string, policy: Booking
   await db('booking_policies').insert({
     instrument_id: instrumentId, auto_approve: policy.autoApprove, max_hours: policy.maxHours, min_notice_hours: policy.minNoticeHours,
     free_cancel_hours: policy.freeCancelHours, opening_hours: JSON.stringify(policy.openingHours), voucher_eligible: policy.voucherEligible,
+    no_show_minutes: policy.noShowMinutes, approval_after_no_shows: policy.approvalAfterNoShows,
     updated_by: by, updated_at: now,
   }).onConflict('instrument_id').merge();
 }
