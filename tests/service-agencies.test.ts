@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_TARGETS, ADD_SOURCE, addSourceInput, startTestHub, type TestHub } from './support/test-hub.ts';
 import { writeSheet } from './support/source-fixtures.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
+import { settlementReportCommand } from '../gateway/cli/settlement-report-command.ts';
 
 const SZU = institutionIdFor('深圳大学');
 const SUSTECH = institutionIdFor('南方科技大学');
@@ -15,6 +19,7 @@ const AGENCY = 'agency-sz-mri';
 const ROWS = [
   ['M-1', '磁共振成像系统', '', 'MAGNETOM Prisma 3T', 'Siemens', '医学诊断仪器', '2000', '2019-01-01', '深圳大学', '高等院校', '南山区', '对外开放', '闲置', '1500'],
   ['M-2', '磁共振成像系统', '', 'Discovery MR750', 'GE', '医学诊断仪器', '1800', '2018-01-01', '南方科技大学', '高等院校', '南山区', '对外开放', '闲置', '1333.33'],
+  ['M-4', '-86℃超低温冰箱', '', 'Forma 88000', 'Thermo', '其他仪器', '20', '2021-01-01', '南方科技大学', '高等院校', '南山区', '对外开放', '闲置', '100'],
   ['M-3', '核磁共振波谱仪', '', 'AVANCE NEO 600', 'Bruker', '分析仪器', '900', '2020-01-01', '深圳大学', '高等院校', '南山区', '对外开放', '闲置', '800'],
 ];
 
@@ -141,5 +146,58 @@ describe.each(DATABASE_TARGETS)('service agencies ($name)', (target) => {
     const hostings = await gql<{ hostings: Array<{ agency: { id: string }; endedAt: string | null }> }>('szu.staff', '{ hostings(instrumentId: "mri:M-1") { agency { id } endedAt } }');
     expect(hostings.data?.hostings).toHaveLength(1);
     expect(hostings.data?.hostings[0].endedAt).not.toBeNull();
+  });
+
+  it('evaluates the agency for the city from what it served, was rated and charged against unified prices, and reports its settlements', async () => {
+    expect((await gql('szu.staff', 'mutation { setUnifiedRate(instrumentId: "mri:M-2", rate: "1200") { unifiedRate } }')).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql('admin', 'mutation { setUnifiedRate(instrumentId: "mri:M-2", rate: "1200") { unifiedRate } }')).errors).toBeUndefined();
+    expect((await gql('sustech.staff', `mutation { hostInstrument(instrumentId: "mri:M-4", agencyId: "${AGENCY}") { startedAt } }`)).errors).toBeUndefined();
+    for (const [instrumentId, offset] of [['mri:M-2', 8], ['mri:M-4', 9]] as const) {
+      const id = await book(instrumentId, offset);
+      await act('agent', 'approveBooking', id);
+      await runSession('agent', id);
+      if (instrumentId === 'mri:M-2') expect((await gql('zhang', `mutation { rateBooking(id: "${id}", rating: 2, comment: "等待时间过长") { id } }`)).errors).toBeUndefined();
+    }
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const EVALUATE = `{ agencyEvaluations(from: "${today}", to: "${today}") { agency { id } hostedInstruments owners bookings leases hoursServed externalShare ratings averageRating complaints charged unifiedPriced aboveUnified chargeToUnified } }`;
+    const evaluated = await gql<{ agencyEvaluations: Array<Record<string, unknown>> }>('admin', EVALUATE);
+    expect(evaluated.errors).toBeUndefined();
+    // M-1 (hosted until the owner took it back), M-2, M-4; five sessions of 2 h, all for a company; 1333.33 charged an hour where the city's price is 1200
+    expect(evaluated.data?.agencyEvaluations).toEqual([{
+      agency: { id: AGENCY }, hostedInstruments: 3, owners: 2, bookings: 5, leases: 0, hoursServed: 10, externalShare: 1, ratings: 1, averageRating: 2, complaints: 1,
+      charged: '13839.98', unifiedPriced: 1, aboveUnified: 1, chargeToUnified: 1.1111,
+    }]);
+    expect((await gql('zhang', EVALUATE)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql('agent', EVALUATE)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const REPORT = `query ($agencyId: ID, $owner: ID) { settlementReport(agencyId: $agencyId, ownerInstitutionId: $owner, from: "${today}", to: "${today}") { lines { refId instrumentName settlement { total toOwner toAgency toPlatform subsidy } } totals { count total toOwner toAgency toPlatform subsidy } } }`;
+    type Report = { settlementReport: { lines: Array<{ instrumentName: string; settlement: Record<string, string> }>; totals: Record<string, string | number> } };
+    const agencyReport = await gql<Report>('agent', REPORT, { agencyId: AGENCY });
+    expect(agencyReport.data?.settlementReport.totals).toMatchObject({ count: 5, total: '13839.98' });
+    const t = agencyReport.data!.settlementReport.totals;
+    expect(fen(String(t.toOwner)) + fen(String(t.toAgency)) + fen(String(t.toPlatform)) + fen(String(t.subsidy))).toBe(fen('13839.98'));
+    expect((await gql('szu.staff', REPORT, { agencyId: AGENCY })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const ownerReport = await gql<Report>('szu.staff', REPORT, { owner: SZU });
+    expect(ownerReport.data?.settlementReport.lines.map((l) => l.settlement.toOwner)).toEqual(['1800.00', '1440.00']);
+    expect((await gql('agent', REPORT, {})).errors?.[0].extensions?.field).toBe('agencyId');
+
+    const out: string[] = [];
+    const env = { IRHUB_URL: hub.url, IRHUB_TOKEN: hub.adminToken };
+    const csv = path.join(hub.dataDir, 'agency.csv');
+    expect(await settlementReportCommand(['--agency', AGENCY, '--from', today, '--to', today, '--out', csv], (l) => out.push(l), env)).toBe(0);
+    const lines = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toMatch(/^结算时间 settled at,类型 kind,/);
+    // an instrument named "-86℃…" would run as a formula in a spreadsheet: it is written as text
+    expect(lines.some((l) => l.includes(",'-86℃超低温冰箱,"))).toBe(true);
+    expect(lines[6]).toMatch(/^合计 total,,5,.*,13839\.98,/);
+    const xlsx = path.join(hub.dataDir, 'agency.xlsx');
+    await settlementReportCommand(['--agency', AGENCY, '--from', today, '--to', today, '--out', xlsx], (l) => out.push(l), env);
+    const book_ = new ExcelJS.Workbook();
+    await book_.xlsx.readFile(xlsx);
+    const sheet = book_.worksheets[0];
+    expect(sheet.rowCount).toBe(7);
+    expect(sheet.getRow(7).getCell(11).value).toBe(13839.98);
+    expect(out[0]).toContain('5 settlements of agency agency-sz-mri');
   });
 });

@@ -27,6 +27,8 @@ const USAGE = `usage: irhub <command>
   report national --year <YYYY> [--institution <id>] --out <dir> [--tolerance 0.2]
                                            the yearly report to the national platform (equipment.xlsx,
                                            service-records.xlsx) from recorded use
+  report settlements --from <YYYY-MM-DD> --to <YYYY-MM-DD> (--agency <id> | --owner <id>) --out <file.csv|xlsx>
+                                           an agency's or an owner's settlements (结算) in a period
   oversight flag-fake-busy [--days 14]     run the nightly fake-busy job now
   jobs run <send-reminders|release-no-shows|offer-wait-list> [--at <time>]
                                            run a booking job now (or as of a time); the hub runs each every minute`;

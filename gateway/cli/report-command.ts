@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, connectHub } from './hub-client.ts';
 import { nationalReportCommand } from './national-report-command.ts';
+import { settlementReportCommand } from './settlement-report-command.ts';
 import { renderCityReport, type CityStatistics } from '../../subgraphs/oversight/report/city-report.ts';
 
 const USAGE = 'usage: irhub report [--period 2026|2026-Q3|2026-09|2026-01..2026-06 (default: this year)] [--out report.html] [--district <name>]… [--institution-type <TYPE>]…';
@@ -51,6 +52,7 @@ export function toCityStatistics(answer: Answer['cityStatistics']): CityStatisti
 
 export async function reportCommand(args: string[], out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (args[0] === 'national') return nationalReportCommand(args.slice(1), out, env);
+  if (args[0] === 'settlements') return settlementReportCommand(args.slice(1), out, env);
   let values: { period?: string; out?: string; district?: string[]; 'institution-type'?: string[] };
   try {
     ({ values } = parseArgs({ args, options: {

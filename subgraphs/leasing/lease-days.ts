@@ -30,3 +30,12 @@ export function shanghaiToday(now: Date): DayNumber {
 export function shanghaiMidnight(day: DayNumber): Date {
   return new Date(day * DAY_MS - SHANGHAI_OFFSET_MS);
 }
+
+/** A report's period: days `from` to `to` (YYYY-MM-DD, both included) as the instants [start, end) in Shanghai. */
+export function parseDayPeriod(fromText: string, toText: string): { start: Date; end: Date } {
+  const from = parseLeaseDate('from', fromText);
+  const to = parseLeaseDate('to', toText);
+  if (to < from) throw badInput('to', `${toText} is before from ${fromText}`);
+  if (to - from > 3660) throw badInput('to', 'a period of at most ten years');
+  return { start: shanghaiMidnight(from), end: shanghaiMidnight(to + 1) };
+}

@@ -23,6 +23,8 @@ import { leaseEventsOf, leaseTermsOf, listLeases, loadLeases, type LeaseEventRow
 import { applyLeaseAction, leaseActorFor, requestLease, setLeaseTerms, type LeaseRequestInput, type LeaseStepInput, type LeaseTermsInput } from './lease-workflow.ts';
 import { addSettlementRule, settlementRules, type SettlementRule, type SettlementRuleInput } from './settlement-rules.ts';
 import { settleCompletedBookings, settlementsOf, type SettlementRow } from './settlements.ts';
+import { settlementReport, type SettlementReport, type SettlementReportInput, type SettlementReportLine } from './settlement-report.ts';
+import { evaluateAgencies, type AgencyEvaluation } from './agency-evaluation.ts';
 
 export const LEASING_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal'])}
@@ -119,6 +121,17 @@ function startLeasingSubgraph(services: HubServices) {
         if (!mayManage(claims, instrument.institution_id, current)) throw new BookingRuleError('FORBIDDEN', `only the owner, its agency or the city see the hostings of ${args.instrumentId}`);
         return rows;
       }),
+      settlementReport: (_root, args: SettlementReportInput, context: LeasingContext) => withBookingErrors(() =>
+        settlementReport(db, signedIn(context.claims, 'reading a settlement report'), args)),
+      agencyEvaluations: (_root, args: { from: string; to: string; agencyId?: string | null }, context: LeasingContext) => withBookingErrors(async () => {
+        const claims = signedIn(context.claims, 'reading agency evaluations');
+        const city = claims.role === 'ADMIN' || claims.role === 'REVIEWER';
+        if (!city && !(claims.role === 'INSTITUTION_STAFF' && args.agencyId && claims.institutionId === args.agencyId)) {
+          throw new BookingRuleError('FORBIDDEN', 'the city reads every agency\'s evaluation; an agency\'s staff their own (agencyId)');
+        }
+        const ids = args.agencyId ? [args.agencyId] : (await agencies(db)).map((a) => a.id);
+        return evaluateAgencies(db, args.from, args.to, ids);
+      }),
       settlementRules: (_root, _args: unknown, context: LeasingContext) => { admin(context.claims, 'reading settlement rules'); return settlementRules(db); },
     },
     Mutation: {
@@ -184,6 +197,30 @@ function startLeasingSubgraph(services: HubServices) {
       startedBy: (h: HostingRow) => h.started_by,
       endedAt: (h: HostingRow) => h.ended_at,
       endedBy: (h: HostingRow) => h.ended_by,
+    },
+    SettlementReport: {
+      from: (r: SettlementReport) => r.input.from,
+      to: (r: SettlementReport) => r.input.to,
+      agencyId: (r: SettlementReport) => r.input.agencyId ?? null,
+      ownerInstitutionId: (r: SettlementReport) => r.input.ownerInstitutionId ?? null,
+      totals: (r: SettlementReport) => ({
+        count: r.lines.length, total: formatYuan(r.totals.total_fen), toOwner: formatYuan(r.totals.owner_fen), toAgency: formatYuan(r.totals.agency_fen),
+        toPlatform: formatYuan(r.totals.platform_fen), subsidy: formatYuan(r.totals.subsidy_fen), voucherPaid: formatYuan(r.totals.voucher_fen),
+      }),
+    },
+    SettlementLine: {
+      refId: (l: SettlementReportLine) => l.ref_id,
+      instrument: (l: SettlementReportLine) => ({ __typename: 'Instrument', id: l.instrument_id }),
+      instrumentName: (l: SettlementReportLine) => l.instrument_name,
+      ownerInstitutionId: (l: SettlementReportLine) => l.owner_institution_id,
+      agencyId: (l: SettlementReportLine) => l.agency_id,
+      payerInstitutionId: (l: SettlementReportLine) => l.payer_institution_id,
+      settlement: (l: SettlementReportLine) => settlementView(l),
+    },
+    AgencyEvaluation: {
+      agency: (e: AgencyEvaluation, _args: unknown, context: LeasingContext) => context.agencies.load(e.agencyId),
+      charged: (e: AgencyEvaluation) => formatYuan(e.chargedFen),
+      toAgency: (e: AgencyEvaluation) => formatYuan(e.toAgencyFen),
     },
     SettlementRule: {
       effectiveFrom: (r: SettlementRule) => r.effectiveFrom,

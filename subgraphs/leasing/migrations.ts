@@ -175,4 +175,14 @@ export const leasingMigrations: NamedMigration[] = [
       await db.raw('drop function leases_outside_bookings(); drop function bookings_outside_leases(); drop function irhub_instrument_lock(text)');
     },
   },
+  {
+    name: '2026-11-30-22-settlement-unified-rate',
+    async up(db) {
+      // the platform's unified hourly price (统一定价) when a hosted instrument's booking was settled, to judge the agency's charge against
+      await db.schema.alterTable('settlements', (t) => { t.bigInteger('unified_rate_fen'); });
+    },
+    async down(db) {
+      await db.schema.alterTable('settlements', (t) => { t.dropColumn('unified_rate_fen'); });
+    },
+  },
 ];

@@ -37,20 +37,23 @@ export interface SettlementRow {
   lease_days: number;
   /** yuan per hour charged, bookings only */
   rate_fen: number | null;
+  /** the platform's unified hourly price then, bookings of hosted instruments only */
+  unified_rate_fen: number | null;
   settled_at: Date;
 }
 
 interface Settled { kind: SettlementRow['kind']; refId: string; instrumentId: string; ownerInstitutionId: string; payerInstitutionId: string; totalFen: number; voucherFen: number; servedHours: number; leaseDays: number; rateFen: number | null; at: Date }
 
 /** The agency hosting an instrument at `at` (hostings are kept after they end, so this holds for any past moment). */
-async function agencyAt(db: Db, instrumentId: string, at: Date): Promise<string | null> {
+async function hostingAt(db: Db, instrumentId: string, at: Date): Promise<{ agency_id: string; unified_rate_fen: string | null } | null> {
   const row = await db('hostings').where({ instrument_id: instrumentId }).where('started_at', '<=', at)
-    .where((q) => { q.whereNull('ended_at').orWhere('ended_at', '>', at); }).first('agency_id') as { agency_id: string } | undefined;
-  return row?.agency_id ?? null;
+    .where((q) => { q.whereNull('ended_at').orWhere('ended_at', '>', at); }).first('agency_id', 'unified_rate_fen') as { agency_id: string; unified_rate_fen: string | null } | undefined;
+  return row ?? null;
 }
 
 async function settle(db: Db, s: Settled): Promise<void> {
-  const hostingAgency = await agencyAt(db, s.instrumentId, s.at);
+  const hosting = await hostingAt(db, s.instrumentId, s.at);
+  const hostingAgency = hosting?.agency_id ?? null;
   const ownerIsAgency = !hostingAgency && Boolean(await db('service_agencies').where({ id: s.ownerInstitutionId }).first('id'));
   let basis: SettlementBasis = 'OWNER_RUN';
   let rule: SettlementRow['rule'] = { ruleId: null, shares: { owner: WHOLE, agency: 0, platform: 0, subsidy: 0 }, effectiveFrom: s.at.toISOString() };
@@ -70,6 +73,7 @@ async function settle(db: Db, s: Settled): Promise<void> {
     external: s.payerInstitutionId !== s.ownerInstitutionId, basis, rule: JSON.stringify(rule), total_fen: parts.total, owner_fen: parts.owner,
     agency_fen: parts.agency, platform_fen: parts.platform, subsidy_fen: parts.subsidy, voucher_fen: s.voucherFen,
     served_hours: s.servedHours, lease_days: s.leaseDays, rate_fen: s.rateFen, settled_at: s.at,
+    unified_rate_fen: s.kind === 'BOOKING' && hosting?.unified_rate_fen != null ? Number(hosting.unified_rate_fen) : null,
   }).onConflict(['kind', 'ref_id']).ignore();
 }
 
@@ -108,7 +112,8 @@ export async function settleCompletedBookings(db: Db, bookingIds?: readonly stri
 const FEN = ['total_fen', 'owner_fen', 'agency_fen', 'platform_fen', 'subsidy_fen', 'voucher_fen'] as const;
 
 export function normalizeSettlement(row: SettlementRow): SettlementRow {
-  const out = { ...row, rule: fromJsonb(row.rule), served_hours: Number(row.served_hours), rate_fen: row.rate_fen === null ? null : Number(row.rate_fen) };
+  const out = { ...row, rule: fromJsonb(row.rule), served_hours: Number(row.served_hours), rate_fen: row.rate_fen === null ? null : Number(row.rate_fen),
+    unified_rate_fen: row.unified_rate_fen === null ? null : Number(row.unified_rate_fen) };
   for (const column of FEN) out[column] = Number(row[column]);
   return out;
 }
