@@ -6,15 +6,18 @@ import { oversightCommand, reportCommand } from './report-command.ts';
 import { tokenCommand, usersCommand } from './users-command.ts';
 import { CliError, connectHub } from './hub-client.ts';
 import { jobsCommand } from './jobs-command.ts';
+import { CONNECTOR_CHECK_USAGE, UsageError, connectorCheckCommand } from '../../connectors/sdk/connector-check-command.ts';
 
 const USAGE = `usage: irhub <command>
   start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
-  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml> [--credential-file <file>]
+  sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml|'{"url": …}'> [--credential-file <file>]
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
   sources rotate <id> [--credential-file <file>]
                                            a new secret for the source's connector (a remote one's goes to the file)
   supergraph                               print the served supergraph SDL
+  ${CONNECTOR_CHECK_USAGE}
+                                           the conformance kit over HTTP against a served connector
   users add <userId> --institution <institutionId> [--role USER|INSTITUTION_STAFF|REVIEWER|ADMIN]
   users list [--institution <institutionId>]
   users disable|enable|revoke <userId>     refuse a user's tokens / again accept them / refuse those issued so far
@@ -53,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
       return oversightCommand(args, out);
     case 'jobs':
       return jobsCommand(args, out);
+    case 'connector':
+      if (args[0] !== 'check') throw new CliError(`usage: irhub ${CONNECTOR_CHECK_USAGE}`);
+      try {
+        return await connectorCheckCommand(args.slice(1), out);
+      } catch (error) {
+        throw error instanceof UsageError ? new CliError(error.message) : error;
+      }
     case 'supergraph': {
       const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);

@@ -31,19 +31,27 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
 }
 
-/** A source config in JSON, or in YAML for files named .yaml/.yml. */
-function readConfig(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new CliError(`--config ${file}: no such file`);
-  const isYaml = /\.ya?ml$/i.test(file);
+/**
+ * A source config given inline as a JSON object (`--config '{"url": …}'`), or a file: JSON, or YAML
+ * for files named .yaml/.yml. A relative `file` inside it is relative to the config file, or to the
+ * current directory for an inline config.
+ */
+function readConfig(given: string): Record<string, unknown> {
+  const inline = given.trimStart().startsWith('{');
+  if (!inline && !existsSync(given)) throw new CliError(`--config ${given}: no such file (give a file, or the settings inline as a JSON object)`);
+  const isYaml = !inline && /\.ya?ml$/i.test(given);
+  const what = inline ? '--config (inline)' : `--config ${given}`;
   let value: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = inline ? given : readFileSync(given, 'utf8');
     value = isYaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--config ${file}: not valid ${isYaml ? 'YAML' : 'JSON'} (${error instanceof Error ? error.message : String(error)})`);
+    throw new CliError(`${what}: not valid ${isYaml ? 'YAML' : 'JSON'} (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`--config ${file}: must hold an object of settings`);
-  return value as Record<string, unknown>;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`${what}: must hold an object of settings`);
+  const config = value as Record<string, unknown>;
+  if (typeof config.file === 'string') config.file = path.resolve(inline ? '.' : path.dirname(given), config.file);
+  return config;
 }
 
 export async function sourcesCommand(args: string[], out: (line: string) => void): Promise<number> {
@@ -56,7 +64,7 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
         schedule: { type: 'string' }, 'no-harvest': { type: 'boolean' }, 'credential-file': { type: 'string' },
       } });
       const id = positionals[0];
-      if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json> | --file <path.csv|xlsx> [--institution <name>]');
+      if (!id) throw new CliError('usage: irhub sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml|inline JSON> | --file <path.csv|xlsx> [--institution <name>]');
       let kind = values.kind;
       let config: Record<string, unknown>;
       if (values.file) {
@@ -68,8 +76,6 @@ export async function sourcesCommand(args: string[], out: (line: string) => void
         config = values.institution ? { file, defaults: { institution: values.institution } } : { file };
       } else if (values.config) {
         config = readConfig(values.config);
-        // a relative path in a config means relative to the config file, not to the hub
-        if (typeof config.file === 'string') config.file = path.resolve(path.dirname(values.config), config.file);
       } else {
         throw new CliError('sources add needs --config <file.json> or --file <path.csv|xlsx>');
       }
