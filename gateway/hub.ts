@@ -7,6 +7,7 @@ import { openHubDatabase, type HubDatabase } from '../subgraphs/storage/database
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog-subgraph.ts';
 import { ownerSystems } from '../subgraphs/registry/owner-systems.ts';
 import { activeBookingIntervals } from '../subgraphs/booking/booking-store.ts';
+import { calendarFeeds } from '../subgraphs/booking/calendar-feeds.ts';
 import type { RunningSubgraph } from '../subgraphs/serve-hub-subgraph.ts';
 import { HUB_SUBGRAPH_MODULES } from './hub-subgraphs.ts';
 import { SourceRegistry } from '../subgraphs/registry/source-registry.ts';
@@ -136,6 +137,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
       hubTimeoutMs: 30_000,
       limits,
+      feeds: calendarFeeds(db),
     });
     closers.push(() => gateway.close());
 

@@ -8,7 +8,8 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
+import type { IncomingMessage } from 'node:http';
+import { serveGraphqlHttp, type StaticResponse } from '../connectors/sdk/graphql-http.ts';
 import { servingOptions } from '../connectors/sdk/apollo-options.ts';
 import { disableVendorTelemetry } from '../connectors/sdk/vendor-telemetry.ts';
 import type { HubClaims } from '../subgraphs/auth/hub-claims.ts';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   sourceTimeoutMs: number;
   hubTimeoutMs: number;
   limits: GatewayLimits;
+  /** plain GET routes of the hub's own (the calendar feeds): a response, or null for other paths */
+  feeds?: (request: IncomingMessage, url: URL) => Promise<StaticResponse | null>;
 }
 
 class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -95,12 +98,13 @@ export async function startGateway(options: GatewayOptions) {
   });
   const rateLimit = createRateLimiter(options.limits.rate);
   await apollo.start();
+  const ide = graphqlIde();
   const http = await serveGraphqlHttp<GatewayContext>({
     port: options.port,
     host: options.host ?? '0.0.0.0',
     apollo,
     maxBodyBytes: options.limits.maxBodyBytes,
-    files: graphqlIde(),
+    files: async (request, url) => (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,
     context: async (request) => {
       const authorization = request.headers.authorization;
       let claims: HubClaims | null;

@@ -10,6 +10,7 @@ import { slot } from './support/booking-slots.ts';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
 import { startSmtpInbox, type SmtpInbox } from './support/smtp-inbox.ts';
 import { jobsCommand } from '../gateway/cli/jobs-command.ts';
+import ical, { type VEvent } from 'node-ical';
 
 const SZU = institutionIdFor('深圳大学');
 const SUSTECH = institutionIdFor('南方科技大学');
@@ -202,5 +203,38 @@ describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
     const trusted = await book('zhang', { instrumentId: 'owner:F-2', ...slot(7, 14, 15) });
     expect(trusted.errors).toBeUndefined();
     expect(trusted.data?.requestBooking.status).toBe('CONFIRMED');
+  });
+
+  it('serves an instrument\'s busy times and a user\'s own bookings as iCalendar feeds', async () => {
+    const zhangs = await book('zhang', { instrumentId: 'owner:F-3', ...slot(9, 9, 10) });
+    const lis = await book('li', { instrumentId: 'owner:F-3', ...slot(9, 11, 13) });
+    expect(zhangs.errors ?? lis.errors).toBeUndefined();
+    const outage = slot(9, 14, 16);
+    expect((await hub.gql(OUTAGE, { instrumentId: 'owner:F-3', ...outage, reason: '更换灯丝' }, tokens.chen)).errors).toBeUndefined();
+
+    const feed = await fetch(`${hub.url}/calendar/instruments/${encodeURIComponent('owner:F-3')}.ics`);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const text = await feed.text();
+    const events = Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
+    const intervals = events.map((e) => [e.start.toISOString(), e.end?.toISOString()]).sort();
+    expect(intervals).toEqual([slot(9, 9, 10), slot(9, 11, 13), outage].map((i) => [new Date(i.from).toISOString(), new Date(i.to).toISOString()]));
+    // busy times only: no one's name, id, address or purpose
+    for (const personal of ['zhang', 'wang', 'li@', 'chen', '样品形貌表征', SUSTECH, zhangs.data!.requestBooking.id]) expect(text).not.toContain(personal);
+
+    const created = await hub.gql<{ createCalendarFeed: { path: string } }>('mutation { createCalendarFeed { path } }', {}, tokens.zhang);
+    const path = created.data!.createCalendarFeed.path;
+    expect(path).toMatch(/^\/calendar\/users\/[A-Za-z0-9_-]{43}\.ics$/);
+    const own = Object.values(ical.sync.parseICS(await (await fetch(`${hub.url}${path}`)).text())).filter((c): c is VEvent => c?.type === 'VEVENT');
+    const mine = own.find((e) => e.uid === `${zhangs.data!.requestBooking.id}@irhub`);
+    expect(mine?.summary).toBe('原子力显微镜 (REQUESTED)');
+    expect(own.some((e) => e.uid === `${lis.data!.requestBooking.id}@irhub`)).toBe(false);
+
+    // a new feed replaces the old; an unknown token and an unknown instrument are 404
+    const renewed = await hub.gql<{ createCalendarFeed: { path: string } }>('mutation { createCalendarFeed { path } }', {}, tokens.zhang);
+    expect((await fetch(`${hub.url}${path}`)).status).toBe(404);
+    expect((await fetch(`${hub.url}${renewed.data!.createCalendarFeed.path}`)).status).toBe(200);
+    expect((await fetch(`${hub.url}/calendar/instruments/owner%3ANOPE.ics`)).status).toBe(404);
+    expect((await fetch(`${hub.url}/calendar/instruments/owner%3AF-3.ics`, { method: 'POST' })).status).toBe(405);
   });
 });

@@ -16,6 +16,7 @@ import { notificationsOf, type NotificationRow } from './notifications/outbox.ts
 import type { Notifier } from './notifications/notifier.ts';
 import type { Language } from './notifications/messages.ts';
 import { BOOKING_JOBS, BOOKING_JOB_NAMES } from './jobs/booking-jobs.ts';
+import { createCalendarFeed } from './calendar-feeds.ts';
 
 type Fields = Record<string, GraphQLFieldResolver<unknown, HubContext>>;
 
@@ -68,6 +69,7 @@ export function facilityResolvers(deps: BookingDeps, notifier: Notifier, log: (l
         if (updated === 0) throw new BookingRuleError('NOT_FOUND', `${claims.sub} is not a user of the hub (users add)`);
         return preferences(claims.sub);
       }),
+      createCalendarFeed: async (_root, _args, context: HubContext) => ({ path: await createCalendarFeed(db, signedIn(context.claims, 'creating your calendar feed').sub, deps.now()) }),
       runBookingJob: (_root, args: { name: string; at?: Date | null }, context: HubContext) => withBookingErrors(async () => {
         requireRole(context.claims, ['ADMIN'], 'running a booking job');
         const job = BOOKING_JOBS[args.name];
