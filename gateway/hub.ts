@@ -146,6 +146,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const { seedDemoUsage } = await import('../connectors/demo/seed-demo-usage.ts');
       log(`demo: ${(await seedDemoUsage(db, demoToHarvest, new Date())).toLocaleString('en-US')} usage sessions of the last 12 months recorded`);
       log(await (await import('../connectors/demo/seed-demo-flags.ts')).seedDemoFlags(db, registry, new Date()));
+      log(await (await import('../connectors/demo/seed-demo-leasing.ts')).seedDemoLeasing(db, new Date()));
     }
     const demoUserIds: string[] = [];
     if (options.demo) {

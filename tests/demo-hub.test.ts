@@ -55,4 +55,21 @@ describe('demo hub', () => {
     expect(result.errors).toBeUndefined();
     for (const key of ['a', 'b', 'c']) expect(['IDLE', 'IN_USE', 'MAINTENANCE', 'RETIRED']).toContain(result.data![key].live.state);
   });
+
+  it('shows the rental company as a lessor, with a lease settled, and a service agency hosting two owners\' instruments', async () => {
+    const token = async (userId: string) => (await hub.userTokens.issue(userId, 1)).token;
+    const lessor = await hub.gql<{ lessorLeases: Array<{ status: string; instrument: { id: string; leaseTerms: { dailyRate: string } | null }; settlement: { total: string; toOwner: string } | null }> }>(
+      '{ lessorLeases { status instrument { id leaseTerms { dailyRate } } settlement { total toOwner } } }', {}, await token('zhou.min'));
+    expect(lessor.errors).toBeUndefined();
+    expect(lessor.data?.lessorLeases.map((l) => l.status).sort()).toEqual(['CLOSED', 'REQUESTED']);
+    const closed = lessor.data!.lessorLeases.find((l) => l.status === 'CLOSED')!;
+    expect(closed.instrument.leaseTerms).not.toBeNull();
+    expect(closed.settlement?.toOwner).toBe(closed.settlement?.total);
+    const agencies = await hub.gql<{ serviceAgencies: Array<{ name: string; hostedInstruments: { totalCount: number; edges: Array<{ node: { institution: { name: string }; managedBy: { name: string } } }> } }> }>(
+      '{ serviceAgencies { name hostedInstruments { totalCount edges { node { institution { name } managedBy { name } } } } } }', {}, await token('sun.li'));
+    expect(agencies.errors).toBeUndefined();
+    const [agency] = agencies.data!.serviceAgencies;
+    expect(new Set(agency.hostedInstruments.edges.map((e) => e.node.institution.name))).toEqual(new Set(['深圳大学', '南方科技大学']));
+    expect(agency.hostedInstruments.edges.every((e) => e.node.managedBy.name === agency.name)).toBe(true);
+  });
 });

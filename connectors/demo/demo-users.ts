@@ -16,6 +16,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'wang.fang', displayName: '王芳 (R&D engineer)', role: 'USER', institution: '深圳市新能电池科技有限公司', institutionId: 'company-xinneng-battery' },
   { id: 'chen.jing', displayName: '陈静 (instrument platform manager)', role: 'INSTITUTION_STAFF', institution: '深圳大学' },
   { id: 'zhou.min', displayName: '周敏 (rental operations)', role: 'INSTITUTION_STAFF', institution: '深圳市科仪共享服务有限公司' },
+  { id: 'sun.li', displayName: '孙丽 (service agency engineer, hosted instruments)', role: 'INSTITUTION_STAFF', institution: '深圳华测检测技术股份有限公司' },
   { id: 'huang.lei', displayName: '黄磊 (municipal procurement reviewer)', role: 'REVIEWER', institution: '深圳市科技创新局', institutionId: 'gov-sz-sti' },
 ];
 
