@@ -30,6 +30,7 @@ export interface RecognizedType {
 interface Pattern { key: string; name: string; cjk: boolean; words: string[]; length: number; productLine: boolean; makers?: readonly string[] }
 
 const CJK = /[\u3400-\u9fff]/;
+const CJK_RUNS = /[\u3400-\u9fff]{2,}/g;
 
 function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase();
@@ -81,7 +82,7 @@ PATTERNS.forEach((p, index) => {
 function candidatePatterns(cjkText: string, textWords: readonly string[], fromRecord: boolean): Pattern[] {
   const indexes = new Set<number>();
   const add = (first: string) => { for (const i of BY_FIRST.get(first) ?? []) indexes.add(i); };
-  for (let i = 0; i + 1 < cjkText.length; i++) add(cjkText.slice(i, i + 2));
+  for (const run of cjkText.match(CJK_RUNS) ?? []) for (let i = 0; i + 1 < run.length; i++) add(run.slice(i, i + 2));
   for (const w of textWords) add(w);
   // a record's last word may be cut: the patterns starting with a word it begins
   const last = textWords[textWords.length - 1];
@@ -118,8 +119,21 @@ export interface RecognitionOptions {
   fromRecord?: boolean;
 }
 
+// inventories repeat their names (a list of forty "INDIGO2 COMPUTER RP"): each is read once
+const RECOGNISED_LIMIT = 20_000;
+const recognised = new Map<string, RecognizedType[]>();
+
 export function recognizeInstrumentTypes(text: string, options: RecognitionOptions = {}): RecognizedType[] {
-  const fromRecord = options.fromRecord ?? false;
+  const key = `${options.fromRecord ? 'r' : 'q'}${text}`;
+  const known = recognised.get(key);
+  if (known) return known;
+  const found = recognize(text, options.fromRecord ?? false);
+  if (recognised.size >= RECOGNISED_LIMIT) recognised.clear();
+  recognised.set(key, found);
+  return found;
+}
+
+function recognize(text: string, fromRecord: boolean): RecognizedType[] {
   const cjkText = cjkForm(text);
   const textWords = words(text);
   const takenChars = new Array<boolean>(cjkText.length).fill(false);

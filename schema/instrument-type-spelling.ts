@@ -24,22 +24,58 @@ export function editDistance(a: string, b: string, max: number): number {
   return previous[b.length];
 }
 
-const BY_LENGTH = new Map<number, string[]>();
-for (const word of VOCABULARY) {
-  if (!BY_LENGTH.has(word.length)) BY_LENGTH.set(word.length, []);
-  BY_LENGTH.get(word.length)!.push(word);
-}
-const SORTED = [...VOCABULARY].sort();
-
-// owners' words repeat (makers, lines, the same typo over a whole export): each is looked up once
-const CACHE_LIMIT = 50_000;
-const corrections = new Map<string, string | null>();
-
 /**
  * shorter words are left alone: one edit turns an abbreviation into another (FTICR → FTIR, ICP → ICR),
  * and a short maker or model name into a word it is not
  */
 const MIN_CORRECTED_LENGTH = 6;
+
+/** every string `depth` deletions or fewer away from `word` (itself included) */
+function deletions(word: string, depth: number): Set<string> {
+  const found = new Set([word]);
+  let frontier = [word];
+  for (let d = 0; d < depth; d++) {
+    const next: string[] = [];
+    for (const w of frontier) {
+      for (let i = 0; i < w.length; i++) {
+        const shorter = w.slice(0, i) + w.slice(i + 1);
+        if (!found.has(shorter)) {
+          found.add(shorter);
+          next.push(shorter);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+/**
+ * The vocabulary by its deletions (SymSpell): two words within k edits share a string k deletions
+ * or fewer from each, so a misspelt word's candidates are a few map look-ups, not a pass over
+ * thousands of words. Built on the first correction; two deletions only for words that may take two
+ * edits (a query word of ten letters against a vocabulary word of eight or more).
+ */
+let byDeletion: Map<string, string[]> | null = null;
+function vocabularyByDeletion(): Map<string, string[]> {
+  if (byDeletion) return byDeletion;
+  byDeletion = new Map();
+  for (const word of VOCABULARY) {
+    if (word.length < MIN_CORRECTED_LENGTH - 1) continue;
+    for (const variant of deletions(word, word.length >= 8 ? 2 : 1)) {
+      const words = byDeletion.get(variant);
+      if (words) words.push(word);
+      else byDeletion.set(variant, [word]);
+    }
+  }
+  return byDeletion;
+}
+
+const SORTED = [...VOCABULARY].sort();
+
+// owners' words repeat (makers, lines, the same typo over a whole export): each is looked up once
+const CACHE_LIMIT = 50_000;
+const corrections = new Map<string, string | null>();
 
 /** The vocabulary word a misspelt word stands for, or null (known words, short words, no near word). */
 export function correctWord(word: string): string | null {
@@ -48,12 +84,13 @@ export function correctWord(word: string): string | null {
   const cached = corrections.get(lower);
   if (cached !== undefined) return cached;
   const max = lower.length >= 10 ? 2 : 1;
+  const index = vocabularyByDeletion();
   let best: string | null = null;
   let bestDistance = max + 1;
-  for (let length = lower.length - max; length <= lower.length + max; length++) {
-    for (const candidate of BY_LENGTH.get(length) ?? []) {
-      const d = editDistance(lower, candidate, Math.min(max, bestDistance - 1));
-      if (d < bestDistance) {
+  for (const variant of deletions(lower, max)) {
+    for (const candidate of index.get(variant) ?? []) {
+      const d = editDistance(lower, candidate, max);
+      if (d < bestDistance || (d === bestDistance && best !== null && candidate < best)) {
         best = candidate;
         bestDistance = d;
       }

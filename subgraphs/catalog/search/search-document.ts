@@ -32,15 +32,27 @@ export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model
   return texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true }));
 }
 
+// every record of a kind is indexed under all its names: analysed once per kind, not per record
+const termsOfType = new Map<string, string[]>();
+function typeTerms(key: string): string[] {
+  let terms = termsOfType.get(key);
+  if (!terms) {
+    terms = [...new Set(instrumentTypeNames(instrumentTypeByKey(key)!).flatMap((name) => analyzeText(name)))];
+    termsOfType.set(key, terms);
+  }
+  return terms;
+}
+
 export function searchDocument(instrument: Indexed): SearchDocument {
   const recognized = recordTypes(instrument);
   const typeKeys = [...new Set(recognized.map((t) => t.key))];
-  const typeNames = typeKeys.flatMap((key) => instrumentTypeNames(instrumentTypeByKey(key)!));
+
   // a product line says its maker where the record does not: "Infinity 1260" is an Agilent
   const makers = recognized.flatMap((t) => t.makers ?? []);
   const nameTerms = new Set([
     ...[instrument.name, instrument.nameEn].flatMap((t) => analyzeText(t, { completeLastWord: true })),
-    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers, ...typeNames].flatMap((t) => analyzeText(t)),
+    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers].flatMap((t) => analyzeText(t)),
+    ...typeKeys.flatMap(typeTerms),
   ]);
   const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzeText(t)));
   for (const t of nameTerms) detailTerms.delete(t);
