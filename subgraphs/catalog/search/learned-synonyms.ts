@@ -81,19 +81,27 @@ export async function recordSynonyms(db: Knex | Knex.Transaction, pairs: readonl
   }
 }
 
-/** pairs a shared model may teach in one harvest, at most */
+/** pairs a shared model may teach in one harvest, at most, and other sources' records read per model */
 const MAX_MODEL_PAIRS = 2000;
+const OTHERS_PER_MODEL = 3;
 
 /**
  * One model named differently by records of different sources: those names are one kind. Only
  * models specific enough to tell (letters and digits, five or more) and harvested just now.
  */
 export async function learnFromSharedModels(db: Knex | Knex.Transaction, sourceId: string): Promise<void> {
+  // one record per model of this source, a few of other sources' records of it each, all through the
+  // model index (its partial condition repeated, or the planner cannot use it for the join)
   const rows = await db.raw(`
+    with mine as (
+      select distinct on (model_key) id, name, name_en, model, manufacturer, model_key from instruments
+      where source_id = ? and model_key <> '' and length(model_key) >= 5 and model_key ~ '[a-z]' and model_key ~ '[0-9]' and model is not null
+      order by model_key, id)
     select a.id, a.name, a.name_en, a.model, a.manufacturer, b.name as other_name, b.name_en as other_name_en, b.model as other_model, b.manufacturer as other_manufacturer
-    from instruments a join instruments b on b.model_key = a.model_key and b.source_id <> a.source_id
-    where a.source_id = ? and length(a.model_key) >= 5 and a.model_key ~ '[a-z]' and a.model_key ~ '[0-9]' and a.model is not null
-    limit ${MAX_MODEL_PAIRS}`, [sourceId]) as { rows: Array<{ id: string; name: string; name_en: string | null; model: string; manufacturer: string | null; other_name: string; other_name_en: string | null; other_model: string | null; other_manufacturer: string | null }> };
+    from mine a cross join lateral (
+      select o.name, o.name_en, o.model, o.manufacturer from instruments o
+      where o.model_key = a.model_key and o.model_key <> '' and o.source_id <> ? limit ${OTHERS_PER_MODEL}) b
+    limit ${MAX_MODEL_PAIRS}`, [sourceId, sourceId]) as { rows: Array<{ id: string; name: string; name_en: string | null; model: string; manufacturer: string | null; other_name: string; other_name_en: string | null; other_model: string | null; other_manufacturer: string | null }> };
   const pairs: SynonymPair[] = [];
   for (const r of rows.rows) {
     const mine = synonymForm(r.name, r);
