@@ -13,6 +13,8 @@ export interface TermMap<K extends string> {
   readonly field: string;
   readonly keys: readonly K[];
   readonly zh: Readonly<Record<K, string>>;
+  /** every other word accepted for each key (case does not matter) */
+  readonly variants: Readonly<Record<K, readonly string[]>>;
   resolve(value: string): K | null;
 }
 
@@ -23,7 +25,8 @@ function termMap<K extends string>(field: string, keys: readonly K[], zh: Record
     lookup.set(zh[k], k);
   }
   for (const [v, k] of Object.entries(variants)) lookup.set(v.toLowerCase(), k);
-  return { field, keys, zh, resolve: (value) => lookup.get(value.trim().toLowerCase()) ?? null };
+  const byKey = Object.fromEntries(keys.map((k) => [k, Object.keys(variants).filter((v) => variants[v] === k && v.toLowerCase() !== k.toLowerCase())])) as Record<K, string[]>;
+  return { field, keys, zh, variants: byKey, resolve: (value) => lookup.get(value.trim().toLowerCase()) ?? null };
 }
 
 /** 共享方式 */

@@ -377,7 +377,7 @@ describe('sql connector connection and config errors', () => {
     expectConfig({ ...base, table: '' }, /^source szu: config key "table" must be a non-empty string/);
     expectConfig({ ...base, connection: { client: 'mysql' } }, /config key "connection\.client" must be one of "pg", "pglite"/);
     expectConfig({ ...base, connection: { client: 'pg', connectionString: 'mysql://x' } }, /config key "connection\.connectionString" must start with postgres:\/\//);
-    expectConfig({ ...base, fields: { ...fields, modle: '型号' } }, /mapping names unknown canonical field "modle"/);
+    expectConfig({ ...base, fields: { ...fields, modle: '型号' } }, /config key "fields.modle": "modle" is not a canonical field \(expected local_id, name, .*model/);
     expectConfig({ ...base, fields: { name: '名称', category: '分类', institution: '单位' } }, /no entry for required field "local_id"/);
     expectConfig({ ...base, fields: { ...fields, model: 42 } }, /config key "fields\.model" must be a non-empty string, found number 42/);
     expectConfig({ ...base, values: { status: { 在修: 'BROKEN' } } }, /config key "values\.status\.在修" maps to "BROKEN", which is not a declared status/);

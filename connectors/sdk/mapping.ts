@@ -5,7 +5,7 @@
  */
 
 import { ConnectorError, type SourceRecord } from './contract.ts';
-import { isCanonicalField, type CanonicalField } from './fields.ts';
+import { CANONICAL_FIELD_NAMES, isCanonicalField, type CanonicalField } from './fields.ts';
 import type { NormalizeDefaults } from './canonical.ts';
 
 /** canonical field → the owner's column name (sql), JSON path (rest) */
@@ -25,10 +25,10 @@ export const REQUIRED_MAPPED_FIELDS: readonly CanonicalField[] = ['local_id', 'n
 /** Reject a mapping that could never yield a record, naming the offending entry. */
 export function checkMappingConfig(sourceId: string, mapping: MappingConfig): void {
   for (const key of Object.keys(mapping.fields)) {
-    if (!isCanonicalField(key)) throw new ConnectorError(`source ${sourceId}: mapping names unknown canonical field "${key}"`, 'CONFIG');
+    if (!isCanonicalField(key)) throw new ConnectorError(`source ${sourceId}: config key "fields.${key}": "${key}" is not a canonical field (expected ${CANONICAL_FIELD_NAMES.join(', ')})`, 'CONFIG');
   }
   for (const key of Object.keys(mapping.values ?? {})) {
-    if (!isCanonicalField(key)) throw new ConnectorError(`source ${sourceId}: value map for unknown canonical field "${key}"`, 'CONFIG');
+    if (!isCanonicalField(key)) throw new ConnectorError(`source ${sourceId}: config key "values.${key}": "${key}" is not a canonical field (expected ${CANONICAL_FIELD_NAMES.join(', ')})`, 'CONFIG');
   }
   for (const required of REQUIRED_MAPPED_FIELDS) {
     if (!mapping.fields[required]) throw new ConnectorError(`source ${sourceId}: mapping has no entry for required field "${required}"`, 'CONFIG');
