@@ -141,6 +141,10 @@ describe.each(DATABASE_TARGETS)('leasing ($name)', (target) => {
     const inside = weekdaySlot(Math.round((Date.parse(leased.startDate) - Date.parse(day(0))) / DAY_MS) + 1);
     const refused = await hub.gql(BOOK, { input: { instrumentId: 'fleet:L-2', from: inside.from, to: inside.to, mode: 'ASSISTED', purpose: '元素分析' } }, tokens.zhang);
     expect(refused.errors?.[0].extensions?.code).toBe('LEASED');
+    const free = await hub.gql<{ instrument: { availability: unknown[] } }>(`query ($from: DateTime!, $to: DateTime!) { instrument(id: "fleet:L-2") { availability(from: $from, to: $to) { from } } }`,
+      { from: inside.from.replace('10:00', '00:00'), to: inside.to.replace('12:00', '23:59') }, tokens.zhang);
+    expect(free.errors).toBeUndefined();
+    expect(free.data?.instrument.availability).toEqual([]);
     // …and no lease over a booked day
     const booked = weekdaySlot(40);
     const booking = await hub.gql(BOOK, { input: { instrumentId: 'fleet:L-3', from: booked.from, to: booked.to, mode: 'ASSISTED', purpose: '元素分析' } }, tokens.zhang);

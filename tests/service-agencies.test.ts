@@ -115,6 +115,20 @@ describe.each(DATABASE_TARGETS)('service agencies ($name)', (target) => {
     expect((await gql<{ pendingApprovals: Array<{ id: string }> }>('agent', '{ pendingApprovals { id } }')).data?.pendingApprovals.map((b) => b.id)).not.toContain(id);
     expect((await gql('agent', 'mutation { setLeaseTerms(instrumentId: "mri:M-3", input: { dailyRate: "1", minDays: 1, maxDays: 2, delivery: [PICKUP] }) { dailyRate } }')).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await act('szu.staff', 'approveBooking', id)).data?.approveBooking.status).toBe('CONFIRMED');
+    const POLICY = (instrumentId: string) => `mutation { setBookingPolicy(instrumentId: "${instrumentId}", input: { autoApprove: false, maxHours: 4, minNoticeHours: 2, freeCancelHours: 24, voucherEligible: true }) { maxHours } }`;
+    expect((await gql('agent', POLICY('mri:M-3'))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql('agent', POLICY('mri:M-2'))).errors).toBeUndefined();
+  });
+
+  it('lets the agency qualify users for the instruments it hosts, on the owner\'s behalf, and no others', async () => {
+    const GRANT = (instrumentId: string) => `mutation { grantQualification(input: { userId: "zhang", instrumentId: "${instrumentId}", expiresAt: "${new Date(Date.now() + 90 * 86_400_000).toISOString()}" }) { ownerInstitutionId grantedBy } }`;
+    expect((await gql('agent', GRANT('mri:M-3'))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const granted = await gql<{ grantQualification: { ownerInstitutionId: string; grantedBy: string } }>('agent', GRANT('mri:M-2'));
+    expect(granted.data?.grantQualification).toEqual({ ownerInstitutionId: SUSTECH, grantedBy: 'agent' });
+    const self = await gql<{ requestBooking: { id: string } }>('zhang', `mutation ($input: BookingRequestInput!) { requestBooking(input: $input) { id } }`,
+      { input: { instrumentId: 'mri:M-2', ...weekdaySlot(12), mode: 'SELF', purpose: '脑功能成像' } });
+    expect(self.errors).toBeUndefined();
+    expect((await act('zhang', 'cancelBooking', self.data!.requestBooking.id)).errors).toBeUndefined();
   });
 
   it('keeps settlements as they were when the city changes its rules, and settles later ones by the new rule', async () => {

@@ -1,6 +1,6 @@
 /**
  * Free slots of one instrument: its opening hours (Asia/Shanghai) minus the hub's active
- * bookings, planned outages and the owner's own calendar, read through its connector.
+ * bookings, planned outages, days leased out and the owner's own calendar, read through its connector.
  */
 import type { Knex } from 'knex';
 import { openIntervals, subtractIntervals, type Interval } from '../../schema/opening-hours.ts';
@@ -9,6 +9,7 @@ import { BookingRuleError } from './booking-lifecycle.ts';
 import { activeBookingIntervals } from './booking-store.ts';
 import { policiesOf } from './policy-store.ts';
 import { outageIntervals } from './outages.ts';
+import { leasedIntervals } from '../leasing/lease-store.ts';
 
 export const MAX_AVAILABILITY_DAYS = 31;
 
@@ -22,5 +23,6 @@ export async function freeSlots(db: Knex, owners: OwnerSystems, instrumentId: st
   } catch (error) {
     throw new BookingRuleError('OWNER_SYSTEM_UNREACHABLE', `cannot read the owner's calendar for ${instrumentId}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return subtractIntervals(openIntervals(from, to, policy.openingHours), [...await activeBookingIntervals(db, instrumentId, from, to), ...await outageIntervals(db, instrumentId, from, to), ...ownerBusy]);
+  return subtractIntervals(openIntervals(from, to, policy.openingHours), [...await activeBookingIntervals(db, instrumentId, from, to), ...await outageIntervals(db, instrumentId, from, to),
+    ...await leasedIntervals(db, instrumentId, from, to), ...ownerBusy]);
 }

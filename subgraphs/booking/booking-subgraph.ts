@@ -25,7 +25,7 @@ import { costBasedRate, type CostBasis } from './pricing.ts';
 import { grantQualification, qualificationsOf } from './qualifications.ts';
 import { issueVoucher, vouchersOf, type VoucherRow } from './vouchers.ts';
 import { facilityResolvers } from './facility-resolvers.ts';
-import { hostedInstrumentsOf, hostingAgencyOf } from '../leasing/hosting.ts';
+import { hostedInstrumentsOf, hostingAgencyOf, hostingsOf, isHostingStaff } from '../leasing/hosting.ts';
 import { mailerFromEnv } from './notifications/delivery.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { BOOKING_JOBS } from './jobs/booking-jobs.ts';
@@ -139,15 +139,20 @@ function startBookingSubgraph(services: HubServices) {
         await rateBooking(db, signedIn(context.claims, 'rating a booking'), args.id, args.rating, args.comment ?? null, new Date());
         return (await loadBookings(db, [args.id])).get(args.id);
       }),
-      grantQualification: (_root, args: { input: { userId: string; instrumentId?: string | null; typeKey?: string | null; expiresAt: Date } }, context: BookingContext) => {
+      grantQualification: async (_root, args: { input: { userId: string; instrumentId?: string | null; typeKey?: string | null; expiresAt: Date } }, context: BookingContext) => {
         const claims = requireRole(context.claims, ['INSTITUTION_STAFF'], 'granting a qualification');
-        return grantQualification(db, args.input, { id: claims.sub, institutionId: claims.institutionId ?? '' }, new Date());
+        // an agency qualifies users for the instruments it hosts, on their owner's behalf
+        const hosting = args.input.instrumentId ? (await hostingsOf(db, [args.input.instrumentId])).get(args.input.instrumentId) : undefined;
+        const onBehalfOf = hosting && isHostingStaff(claims, hosting.agency_id) ? hosting.owner_institution_id : claims.institutionId ?? '';
+        return grantQualification(db, args.input, { id: claims.sub, institutionId: onBehalfOf }, new Date());
       },
       setBookingPolicy: (_root, args: { instrumentId: string; input: Omit<BookingPolicy, 'openingHours' | 'noShowMinutes'> & { openingHours?: OpeningSpan[] | null; noShowMinutes?: number | null } }, context: BookingContext) => withBookingErrors(async () => {
         const claims = staffOrAdmin(context.claims, 'setting a booking policy');
         const instrument = await db('instruments').where({ id: args.instrumentId }).first('institution_id') as { institution_id: string } | undefined;
         if (!instrument) throw new BookingRuleError('UNKNOWN_INSTRUMENT', `instrumentId: no instrument ${args.instrumentId}`);
-        if (claims.role !== 'ADMIN' && claims.institutionId !== instrument.institution_id) throw new BookingRuleError('FORBIDDEN', `only staff of the owner set ${args.instrumentId}'s policy`);
+        if (claims.role !== 'ADMIN' && claims.institutionId !== instrument.institution_id && !isHostingStaff(claims, await hostingAgencyOf(db, args.instrumentId))) {
+          throw new BookingRuleError('FORBIDDEN', `only staff of the owner, or of the agency hosting it, set ${args.instrumentId}'s policy`);
+        }
         for (const field of ['maxHours', 'minNoticeHours', 'freeCancelHours'] as const) {
           if (!(args.input[field] >= 0) || (field === 'maxHours' && args.input[field] === 0)) throw new BookingRuleError('BAD_USER_INPUT', `${field}: must be ${field === 'maxHours' ? 'above' : 'at least'} 0, got ${args.input[field]}`);
         }

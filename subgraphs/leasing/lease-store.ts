@@ -80,6 +80,14 @@ export async function holdingLeaseOn(db: Db, instrumentId: string, fromDate: str
   return row ?? null;
 }
 
+/** An instrument's days leased out (CONFIRMED or DELIVERED) overlapping [from, to), as busy time for availability. */
+export async function leasedIntervals(db: Db, instrumentId: string, from: Date, to: Date): Promise<Array<{ from: Date; to: Date }>> {
+  const rows = await db('leases').where('instrument_id', instrumentId).whereIn('status', ['CONFIRMED', 'DELIVERED'])
+    .whereRaw(`period && tstzrange(?, ?, '[)')`, [from, to])
+    .select(db.raw('lower(period) as starts_at'), db.raw('upper(period) as ends_at')) as Array<{ starts_at: Date; ends_at: Date }>;
+  return rows.map((r) => ({ from: new Date(r.starts_at), to: new Date(r.ends_at) }));
+}
+
 /**
  * Writes a change of status under a savepoint: the exclusion constraint (another lease holds
  * those days) and the trigger against bookings answer with 23P01, told apart by constraint name.
