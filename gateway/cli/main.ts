@@ -13,6 +13,8 @@ const USAGE = `usage: irhub <command>
   sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml|'{"url": …}'> [--credential-file <file>]
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
+  sources schema sql|rest|spreadsheet|remote
+                                           the JSON Schema of a kind's config
   sources rotate <id> [--credential-file <file>]
                                            a new secret for the source's connector (a remote one's goes to the file)
   supergraph                               print the served supergraph SDL

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { CliError, connectHub } from './hub-client.ts';
 import { writePrivateFile } from '../hub-files.ts';
+import { CONFIG_SCHEMA_KINDS, configSchema, type ConfigSchemaKind } from '../../connectors/config-schemas.ts';
 
 const RUN_FIELDS = 'id status mode seen imported rejected deleted durationMs error rejectedRows(first: 20) { ref field reason }';
 const SOURCE_FIELDS = `id kind displayName schedule typeName instrumentCount inSupergraph connectorError compositionError lastRun { ${RUN_FIELDS} }`;
@@ -56,6 +57,13 @@ function readConfig(given: string): Record<string, unknown> {
 
 export async function sourcesCommand(args: string[], out: (line: string) => void): Promise<number> {
   const [action, ...rest] = args;
+  // needs no hub: the schema of a kind's config, for an owner's editor or pipeline
+  if (action === 'schema') {
+    const kind = rest[0] as ConfigSchemaKind;
+    if (!CONFIG_SCHEMA_KINDS.includes(kind)) throw new CliError(`usage: irhub sources schema <kind>, a kind being one of ${CONFIG_SCHEMA_KINDS.join(', ')}`);
+    out(JSON.stringify(configSchema(kind), null, 2));
+    return 0;
+  }
   const hub = connectHub();
   switch (action) {
     case 'add': {
