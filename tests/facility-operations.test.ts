@@ -203,6 +203,13 @@ describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
     const trusted = await book('zhang', { instrumentId: 'owner:F-2', ...slot(7, 14, 15) });
     expect(trusted.errors).toBeUndefined();
     expect(trusted.data?.requestBooking.status).toBe('CONFIRMED');
+
+    // a booking whose user started at the interlock (use reported by the owner's system) is no no-show
+    const used = slot(6, 12, 13);
+    const started = await book('zhang', { instrumentId: 'owner:F-2', ...used });
+    expect(started.data?.requestBooking.status).toBe('CONFIRMED');
+    await hub.database.db('usage_sessions').insert({ instrument_id: 'owner:F-2', started_at: new Date(Date.parse(used.from) + 5 * 60_000), ended_at: new Date(Date.parse(used.to) - 10 * 60_000), user_kind: 'EXTERNAL', reported_by: 'owner', evidence: 'INTERLOCK' });
+    expect(await runJob('release-no-shows', new Date(Date.parse(used.from) + 20 * 60_000))).toBe('release-no-shows: 0 no-shows released');
   });
 
   it('serves an instrument\'s busy times and a user\'s own bookings as iCalendar feeds', async () => {
@@ -236,5 +243,19 @@ describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
     expect((await fetch(`${hub.url}${renewed.data!.createCalendarFeed.path}`)).status).toBe(200);
     expect((await fetch(`${hub.url}/calendar/instruments/owner%3ANOPE.ics`)).status).toBe(404);
     expect((await fetch(`${hub.url}/calendar/instruments/owner%3AF-3.ics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('lets no request that races an outage end up inside it', async () => {
+    const window = slot(10, 9, 18);
+    const hours = [9, 10, 11, 12, 13, 14, 15, 16];
+    const [scheduled, ...requests] = await Promise.all([
+      hub.gql(OUTAGE, { instrumentId: 'owner:F-3', ...window, reason: '真空系统检修' }, tokens.chen),
+      ...hours.map((h) => book(h % 2 ? 'zhang' : 'li', { instrumentId: 'owner:F-3', ...slot(10, h, h + 1) })),
+    ]);
+    expect(scheduled.errors).toBeUndefined();
+    for (const r of requests) if (r.errors) expect(r.errors[0].extensions?.code).toBe('OUTAGE');
+    const inside = await hub.database.db('bookings').where('instrument_id', 'owner:F-3').whereIn('status', ['REQUESTED', 'CONFIRMED'])
+      .whereRaw(`period && tstzrange(?, ?, '[)')`, [window.from, window.to]).count('* as n');
+    expect(Number(inside[0].n)).toBe(0);
   });
 });

@@ -108,6 +108,8 @@ export async function insertBooking(trx: Knex.Transaction, booking: NewBooking, 
     const code = (error as { code?: string }).code;
     // a lease holds the instrument's whole days (subgraphs/leasing, its trigger on this table)
     if (code === '23P01' && (error as { constraint?: string }).constraint === 'bookings_outside_leases') throw new BookingRuleError('LEASED', `${booking.instrument_id} is leased out on those days`);
+    // a planned outage (outages.ts, its trigger on this table)
+    if (code === '23P01' && (error as { constraint?: string }).constraint === 'bookings_outside_outages') throw new BookingRuleError('OUTAGE', `${booking.instrument_id} is out of service (a planned outage) from ${from.toISOString()} to ${to.toISOString()}`);
     if (code === '23P01') {
       const [other] = await activeBookingIntervals(trx, booking.instrument_id, from, to);
       throw new BookingRuleError('BOOKING_CONFLICT', `${booking.instrument_id} is already booked${other ? ` from ${other.from.toISOString()} to ${other.to.toISOString()}` : ''}: the slot overlaps an active booking`);

@@ -75,4 +75,30 @@ export const facilityMigrations: NamedMigration[] = [
       await db.schema.alterTable('booking_policies', (t) => { t.dropColumn('no_show_minutes'); t.dropColumn('approval_after_no_shows'); });
     },
   },
+  {
+    // after leasing's migration, whose instrument lock (irhub_instrument_lock) this shares
+    name: '2026-11-30-30-bookings-outside-outages',
+    async up(db) {
+      /*
+       * A request checked against the outages before it was written could still race an outage
+       * being scheduled. As with leases: both sides lock the instrument, and the booking's trigger
+       * then looks at the outages with a fresh snapshot, so the later of the two sees the other.
+       */
+      await db.raw(`create function bookings_outside_outages() returns trigger language plpgsql as $$
+        begin
+          if new.status in ('REQUESTED', 'CONFIRMED') then
+            perform irhub_instrument_lock(new.instrument_id);
+            if exists (select 1 from outages o where o.instrument_id = new.instrument_id and o.period && new.period) then
+              raise exception 'the instrument % is out of service then', new.instrument_id using errcode = '23P01', constraint = 'bookings_outside_outages';
+            end if;
+          end if;
+          return new;
+        end $$`);
+      await db.raw(`create trigger bookings_outside_outages before insert or update of status, period on bookings
+        for each row execute function bookings_outside_outages()`);
+    },
+    async down(db) {
+      await db.raw('drop trigger bookings_outside_outages on bookings; drop function bookings_outside_outages()');
+    },
+  },
 ];

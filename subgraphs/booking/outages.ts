@@ -65,6 +65,8 @@ export async function scheduleOutage(db: Knex, claims: HubClaims, input: { instr
   const actorRole = byOwner ? 'OWNER_STAFF' : 'ADMIN';
 
   const { outage, cancelledIds, confirmedIds } = await db.transaction(async (trx) => {
+    // the lock a booking's insert takes too (facility-migrations.ts): a racing request either is cancelled below or sees the outage
+    await trx.raw('select irhub_instrument_lock(?)', [input.instrumentId]);
     const [row] = await trx('outages').insert({
       instrument_id: input.instrumentId, period: trx.raw(`tstzrange(?, ?, '[)')`, [input.from, input.to]), reason, scheduled_by: claims.sub, scheduled_at: now,
     }).returning('id') as Array<{ id: string | number }>;
