@@ -161,16 +161,23 @@ function recognize(text: string, fromRecord: boolean): RecognizedType[] {
       if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: !p.productLine && wholeWords === p.words.join(' ') && !CJK.test(text) });
     }
   }
-  // a cut name may have been any kind its words begin: all of them when few ("Gas Chrom": a GC or a
-  // GC-MS), none when many ("Electron B…" could be a dozen kinds)
+  // a cut name may have been any kind its words begin: the kinds it cuts at their last word when there
+  // are such ("MASS SPEC" is a mass spectrometer, not a MALDI-TOF), else all it begins when few ("Gas
+  // Chro…": a GC or a GC-MS), none when many. Product lines are names, not descriptions: a cut word
+  // that begins one ("Spatial Light Modula…") says nothing of it.
   if (fromRecord && textWords.length && !takenWords[textWords.length - 1]) {
-    const cut = new Map<string, { at: number; name: string }>();
+    const cut = new Map<string, { name: string; complete: boolean }>();
     for (const p of candidates) {
-      if (p.cjk) continue;
+      if (p.cjk || p.productLine) continue;
       const at = textWords.findIndex((_, i) => matchesAt(p, textWords, i, true).cut);
-      if (at >= 0 && !takenWords.slice(at).some(Boolean) && !cut.has(p.key)) cut.set(p.key, { at, name: p.name });
+      if (at < 0 || takenWords.slice(at).some(Boolean)) continue;
+      const complete = p.words.length === textWords.length - at;
+      const known = cut.get(p.key);
+      if (!known || (complete && !known.complete)) cut.set(p.key, { name: p.name, complete });
     }
-    if (cut.size <= MAX_CUT_KINDS) for (const [key, { name }] of cut) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
+    const completed = [...cut].filter(([, c]) => c.complete);
+    const kinds = completed.length ? completed : [...cut];
+    if (kinds.length <= MAX_CUT_KINDS) for (const [key, { name }] of kinds) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
   }
   return [...found.values()];
 }

@@ -5,7 +5,7 @@
  * "spectrophotometaer" still name their instruments; and a name cut short by an export
  * ("Field Emission Scann", "Thermo Fisher Orbitr") has its last word completed.
  */
-import { VOCABULARY } from './instrument-vocabulary.ts';
+import { CORRECTION_TARGETS, VOCABULARY } from './instrument-vocabulary.ts';
 
 /** Levenshtein distance, giving up above `max` */
 export function editDistance(a: string, b: string, max: number): number {
@@ -60,7 +60,7 @@ let byDeletion: Map<string, string[]> | null = null;
 function vocabularyByDeletion(): Map<string, string[]> {
   if (byDeletion) return byDeletion;
   byDeletion = new Map();
-  for (const word of VOCABULARY) {
+  for (const word of CORRECTION_TARGETS) {
     if (word.length < MIN_CORRECTED_LENGTH - 1) continue;
     for (const variant of deletions(word, word.length >= 8 ? 2 : 1)) {
       const words = byDeletion.get(variant);
@@ -71,7 +71,7 @@ function vocabularyByDeletion(): Map<string, string[]> {
   return byDeletion;
 }
 
-const SORTED = [...VOCABULARY].sort();
+const SORTED = [...CORRECTION_TARGETS].sort();
 
 // owners' words repeat (makers, lines, the same typo over a whole export): each is looked up once
 const CACHE_LIMIT = 50_000;

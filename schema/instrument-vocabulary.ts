@@ -14,14 +14,21 @@ export function latinWordsOf(text: string): string[] {
   return text.normalize('NFKC').toLowerCase().match(/[a-z]+/g) ?? [];
 }
 
-function collectVocabulary(): Set<string> {
+function collectVocabulary(withLines: boolean): Set<string> {
   const words = new Set<string>();
   const add = (text: string) => { if (!CJK.test(text) || /[a-z]/i.test(text)) for (const w of latinWordsOf(text)) words.add(w); };
   for (const type of INSTRUMENT_TYPES) for (const name of instrumentTypeNames(type)) add(name);
   for (const pair of INSTRUMENT_WORDS) for (const en of pair.en) add(en);
   // makers too, so that a maker's name is never "corrected" into a product line near it (BioTek → Biomek)
-  for (const line of PRODUCT_LINES) for (const text of [line.line, ...line.makers]) add(text);
+  for (const line of PRODUCT_LINES) for (const text of [...(withLines ? [line.line] : []), ...line.makers]) add(text);
   return words;
 }
 
-export const VOCABULARY: ReadonlySet<string> = collectVocabulary();
+/** every word the thesaurus knows: a known word is never corrected */
+export const VOCABULARY: ReadonlySet<string> = collectVocabulary(true);
+
+/**
+ * The words a misspelt or cut word may be taken for: not a product line's own name, which is a brand,
+ * not a description ("Modula…" of "Spatial Light Modulator" is no Solartron ModuLab).
+ */
+export const CORRECTION_TARGETS: ReadonlySet<string> = collectVocabulary(false);
