@@ -29,7 +29,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   const institutions = await hub.database.db('institutions').count<{ count: string }[]>({ count: '*' });
   out('');
   out(`irhub is serving ${counts[0].count} instruments of ${institutions[0].count} institutions (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  out(`GraphQL: http://localhost:${hub.url.split(':').at(-1)}/graphql`);
+  out(`GraphQL: http://localhost:${hub.url.split(':').at(-1)}/graphql (open it in a browser for the IDE; client caches: /possible-types.json)`);
   out('Try:');
   out(`curl -s http://localhost:${hub.url.split(':').at(-1)}/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
   if (hub.demoUserIds.length > 0 && hub.userTokens.canIssue) {
