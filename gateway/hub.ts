@@ -19,6 +19,9 @@ import { createSealer } from '../subgraphs/storage/sealed-text.ts';
 import { createUserTokens, tokenMaxDaysFromEnv, type UserTokens } from '../subgraphs/auth/user-tokens.ts';
 import { findUsers } from '../subgraphs/accounts/user-store.ts';
 import { gatewayLimitsFromEnv, type GatewayLimits } from './limits.ts';
+import { createObservability } from './observability/observability.ts';
+import type { Logger } from './observability/logger.ts';
+import { pino } from 'pino';
 
 export interface HubOptions {
   /** gateway port; 0 picks a free one */
@@ -37,6 +40,10 @@ export interface HubOptions {
   /** the gateway's limits; from the environment when not given */
   limits?: GatewayLimits;
   log?: (line: string) => void;
+  /** the structured log (access log, operation errors); none when not given */
+  logger?: Logger;
+  /** on close, how long requests in flight are given to finish (10 s when not given) */
+  drainMs?: number;
 }
 
 export interface Hub {
@@ -138,6 +145,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       hubTimeoutMs: 30_000,
       limits,
       feeds: calendarFeeds(db),
+      observability: createObservability({ db, supergraph: () => composition.state, logger: options.logger ?? pino({ level: 'silent' }) }),
+      drainMs: options.drainMs ?? 10_000,
     });
     closers.push(() => gateway.close());
 

@@ -24,6 +24,9 @@ import type { GatewayLimits } from './limits.ts';
 import type { RegistryComposition } from './supergraph/registry-composition.ts';
 import { possibleTypesOf, type PossibleTypes } from './possible-types.ts';
 import { graphqlIde } from './ide/graphql-ide.ts';
+import type { Observability } from './observability/observability.ts';
+import { accessLog } from './observability/access-log.ts';
+import { observabilityPlugin } from './plugins/observability.ts';
 
 export interface GatewayContext extends BaseContext {
   claims: HubClaims | null;
@@ -45,6 +48,9 @@ export interface GatewayOptions {
   limits: GatewayLimits;
   /** plain GET routes of the hub's own (the calendar feeds): a response, or null for other paths */
   feeds?: (request: IncomingMessage, url: URL) => Promise<StaticResponse | null>;
+  observability: Observability;
+  /** on close, how long requests in flight are given to finish */
+  drainMs: number;
 }
 
 class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -94,7 +100,11 @@ export async function startGateway(options: GatewayOptions) {
     gateway,
     // who may introspect is decided per caller by queryLimitsPlugin (IRHUB_INTROSPECTION)
     introspection: true,
-    ...servingOptions<GatewayContext>([queryLimitsPlugin(options.limits), fieldSuggestionsPlugin(options.limits.fieldSuggestions)]),
+    ...servingOptions<GatewayContext>([
+      queryLimitsPlugin(options.limits),
+      fieldSuggestionsPlugin(options.limits.fieldSuggestions),
+      observabilityPlugin(options.observability.logger, options.observability.metrics),
+    ]),
   });
   const rateLimit = createRateLimiter(options.limits.rate);
   await apollo.start();
@@ -104,7 +114,8 @@ export async function startGateway(options: GatewayOptions) {
     host: options.host ?? '0.0.0.0',
     apollo,
     maxBodyBytes: options.limits.maxBodyBytes,
-    files: async (request, url) => (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,
+    onRequest: accessLog(options.observability.logger, options.observability.metrics),
+    files: async (request, url) => (await options.observability.routes(request, url)) ?? (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,
     context: async (request) => {
       const authorization = request.headers.authorization;
       let claims: HubClaims | null;
@@ -126,7 +137,7 @@ export async function startGateway(options: GatewayOptions) {
     url: http.url,
     port: http.port,
     async close() {
-      await http.close();
+      await http.close(options.drainMs);
       await apollo.stop();
     },
   };

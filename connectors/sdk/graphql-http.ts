@@ -35,13 +35,19 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
   files?: (request: http.IncomingMessage, url: URL) => Promise<StaticResponse | null>;
   /** largest accepted request body, bytes */
   maxBodyBytes?: number;
+  /** told of every request as it arrives (an access log watches its response finish) */
+  onRequest?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
 }
 
 export interface GraphqlHttpServer<TContext extends BaseContext> {
   url: string;
   port: number;
   setApollo(apollo: ApolloServer<TContext>): void;
-  close(): Promise<void>;
+  /**
+   * Stops accepting; requests in flight are answered until `drainMs` has passed (0: none), and only
+   * then are the connections still open cut.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -104,6 +110,7 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
   let apollo = options.apollo;
   const maxBody = options.maxBodyBytes ?? 2 * 1024 * 1024;
   const server = http.createServer((request, response) => {
+    options.onRequest?.(request, response);
     void handle(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (!response.headersSent) sendJson(response, status, { error: error instanceof Error ? error.message : String(error) });
@@ -171,9 +178,15 @@ export async function serveGraphqlHttp<TContext extends BaseContext>(options: Gr
     setApollo(next) {
       apollo = next;
     },
-    async close() {
+    async close(drainMs = 0) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // a kept-alive connection goes idle once its last response is sent; it is closed then, not at the deadline
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, drainMs).unref());
+      await Promise.race([closed, deadline]);
+      clearInterval(idle);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

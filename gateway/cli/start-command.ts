@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { startHub, type Hub } from '../hub.ts';
 import { DEFAULT_DATA_DIR, writePrivateFile } from '../hub-files.ts';
+import { createLogger } from '../observability/logger.ts';
 
 const EXAMPLE_QUERY = `{
   instruments(filter: { text: "扫描电镜", districts: ["南山区"] }, first: 5) {
@@ -13,6 +14,9 @@ const EXAMPLE_QUERY = `{
 export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const drainMs = Number(env.IRHUB_DRAIN_MS ?? 10_000);
+  if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`IRHUB_DRAIN_MS must be a whole number of milliseconds, got "${env.IRHUB_DRAIN_MS}"`);
+  const logger = createLogger(env);
   const started = Date.now();
   // whatever the hub and its embedded database create is its user's alone
   process.umask(0o077);
@@ -24,6 +28,8 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
     demo: env.IRHUB_DEMO !== '0',
     jwksFile: env.IRHUB_JWKS_FILE || undefined,
     log: out,
+    logger,
+    drainMs,
   });
   const counts = await hub.database.db('instruments').count<{ count: string }[]>({ count: '*' });
   const institutions = await hub.database.db('institutions').count<{ count: string }[]>({ count: '*' });
@@ -41,7 +47,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  out('stopping…');
+  out(`stopping: no new connections; requests in flight have ${drainMs / 1000} s to finish`);
   await hub.close();
   return 0;
 }

@@ -1,0 +1,129 @@
+/**
+ * Running the hub as operators do: readiness, Prometheus metrics, the structured access log,
+ * and a SIGTERM that lets requests in flight finish.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { DATABASE_TARGETS, startTestHub, tempDir, type TestHub } from './support/test-hub.ts';
+
+interface PromMetric { name: string; type: string; metrics: Array<{ labels?: Record<string, string>; value?: string; count?: string }> }
+
+describe.each(DATABASE_TARGETS)('operations ($name)', (target) => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub(target);
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  it('serves Prometheus text that counts requests, operations and errors', async () => {
+    const parse = async () => {
+      const response = await fetch(`${hub.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await response.text();
+      return Object.assign(parsePrometheusTextFormat(text) as PromMetric[], { text });
+    };
+    const sample = (metrics: PromMetric[], name: string, labels: Record<string, string>) =>
+      metrics.find((m) => m.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+    const before = await parse();
+    const graphqlBefore = Number(sample(before, 'irhub_http_requests_total', { route: '/graphql', status: '200' })?.value ?? 0);
+
+    expect((await hub.gql('query CountMe { __typename }')).data).toEqual({ __typename: 'Query' });
+    const failed = await hub.gql('query Broken { noSuchField }');
+    expect(failed.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const after = await parse();
+    expect(Number(sample(after, 'irhub_http_requests_total', { route: '/graphql', status: '200' })?.value)).toBe(graphqlBefore + 1);
+    expect(after.find((m) => m.name === 'irhub_graphql_operation_duration_seconds')?.type).toBe('HISTOGRAM');
+    // the parser folds a histogram's label sets together, so its per-operation count is read from the text
+    expect(after.text).toMatch(/^irhub_graphql_operation_duration_seconds_count\{operation="CountMe"\} 1$/m);
+    expect(Number(sample(after, 'irhub_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })?.value)).toBeGreaterThanOrEqual(1);
+    expect(after.find((m) => m.name === 'irhub_composition_seconds')?.metrics[0].value).toMatch(/^\d/);
+    expect(after.find((m) => m.name === 'irhub_harvest_runs')).toBeDefined();
+  });
+
+  it('is ready while the database answers and a supergraph is served, and says 503 once the database does not', async () => {
+    const ready = await fetch(`${hub.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, database: 'ok', supergraph: 'served' });
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+    await hub.database.db.destroy();
+    const gone = await fetch(`${hub.url}/ready`);
+    expect(gone.status).toBe(503);
+    const body = await gone.json() as { ready: boolean; database: string };
+    expect(body.ready).toBe(false);
+    expect(body.database).not.toBe('ok');
+    // liveness is the process, not its dependencies
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('irhub start as a process', () => {
+  const data = tempDir();
+  let child: ChildProcess;
+  let stdout = '';
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    child = spawn(process.execPath, ['gateway/bin/irhub.js', 'start'], {
+      env: { ...process.env, PORT: String(port), IRHUB_DATA_DIR: data.dir, IRHUB_DEMO: '0', DATABASE_URL: '', IRHUB_DRAIN_MS: '10000', IRHUB_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (stdout.includes('GraphQL: http')) { clearInterval(timer); resolve(); }
+        if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`irhub start exited: ${stdout}`)); }
+      }, 100);
+    });
+  }, 120_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    data.remove();
+  });
+
+  it('logs each request as JSON with its request id, and on SIGTERM answers the request in flight before exiting', async () => {
+    const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { 'x-request-id': 'probe-1' } });
+    expect(health.headers.get('x-request-id')).toBe('probe-1');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const accessLine = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'probe-1');
+    expect(accessLine).toMatchObject({ msg: 'request', method: 'GET', path: '/health', status: 200, level: 30 });
+
+    // a request whose body is still arriving when the signal comes: in flight, and slow
+    const body = JSON.stringify({ query: 'query Slow { __typename }' });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.write(body.slice(0, 10));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => request.end(body.slice(10)), 1500);
+      }, 300);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // once the signal is in, no new connection is taken
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    const { status, text } = await answer;
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toEqual({ data: { __typename: 'Query' } });
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
