@@ -155,6 +155,52 @@ describe.each(DATABASE_TARGETS)('leasing ($name)', (target) => {
     expect(blocked.errors?.[0].extensions?.code).toBe('BOOKED');
   });
 
+  it('never lets a lease and a booking share a day when they are confirmed and requested at the same moment', async () => {
+    const slot = weekdaySlot(50);
+    const offset = Math.round((Date.parse(slot.date) - Date.parse(day(0))) / DAY_MS);
+    const requested = await lease('li', { instrumentId: 'fleet:L-3', startDate: day(offset - 1), endDate: day(offset + 2) });
+    const id = requested.data!.requestLease.id;
+    await step('quoteLease', 'zhou', id);
+    const BOOK = `mutation ($input: BookingRequestInput!) { requestBooking(input: $input) { id } }`;
+    const [confirmed, ...bookings] = await Promise.all([
+      step('confirmLease', 'li', id),
+      ...Array.from({ length: 8 }, (_, i) => hub.gql(BOOK, { input: { instrumentId: 'fleet:L-3', from: slot.from, to: slot.to, mode: 'ASSISTED', purpose: `元素分析 ${i}` } }, tokens.zhang)),
+    ]);
+    const booked = bookings.filter((b) => !b.errors);
+    if (confirmed.errors) {
+      expect(confirmed.errors[0].extensions?.code).toBe('BOOKED');
+      expect(booked).toHaveLength(1);
+    } else {
+      expect(booked).toHaveLength(0);
+      for (const b of bookings) expect(b.errors?.[0].extensions?.code).toBe('LEASED');
+    }
+    const clash = await hub.database.db('leases as l').join('bookings as b', 'b.instrument_id', 'l.instrument_id')
+      .whereIn('l.status', ['CONFIRMED', 'DELIVERED']).whereIn('b.status', ['REQUESTED', 'CONFIRMED', 'IN_PROGRESS']).whereRaw('l.period && b.period').count('* as n');
+    expect(Number(clash[0].n)).toBe(0);
+  });
+
+  it('takes an innovation voucher\'s share at confirmation, gives it and the deposit back on cancellation, and gives one lease for one idempotency key', async () => {
+    await hub.gql(`mutation ($input: VoucherInput!) { issueVoucher(input: $input) { id } }`, { input: { institutionId: institutionIdFor('南方科技大学'), institutionName: '南方科技大学', amount: '1000', coverShare: 0.5, expiresAt: new Date(Date.now() + 365 * DAY_MS).toISOString() } });
+    const input = { instrumentId: 'fleet:L-1', startDate: day(70), endDate: day(72), idempotencyKey: 'zhang-lease-70' };
+    const [first, again] = await Promise.all([lease('zhang', input), lease('zhang', input)]);
+    expect(first.errors).toBeUndefined();
+    expect(again.data?.requestLease.id).toBe(first.data?.requestLease.id);
+    expect((await lease('zhang', { ...input, endDate: day(73) })).errors?.[0].extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const id = first.data!.requestLease.id;
+    // 3 days × 800 = 2400; the voucher pays half, down to its balance of 1000
+    expect(first.data?.requestLease.quote).toMatchObject({ subtotal: '2400.00', voucherPays: '1000.00', youPay: '1400.00' });
+    await step('quoteLease', 'zhou', id);
+    const VOUCHERS = '{ vouchers { balance } }';
+    const balance = async () => (await hub.gql<{ vouchers: Array<{ balance: string }> }>(VOUCHERS, {}, tokens.zhang)).data?.vouchers[0].balance;
+    expect(await balance()).toBe('1000.00');
+    expect((await step('confirmLease', 'zhang', id)).data?.confirmLease.depositHeld).toBe('20000.00');
+    expect(await balance()).toBe('0.00');
+    const cancelled = await step('cancelLease', 'zhang', id, { reason: '项目推迟' });
+    expect(cancelled.data?.cancelLease).toMatchObject({ status: 'CANCELLED', depositReturned: '20000.00' });
+    expect(await balance()).toBe('1000.00');
+    expect((await step('deliverLease', 'zhou', id)).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  });
+
   it('refuses bad requests naming the field, and stores nothing', async () => {
     const before = await leaseCount();
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
