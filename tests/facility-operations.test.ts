@@ -11,6 +11,7 @@ import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts'
 import { startSmtpInbox, type SmtpInbox } from './support/smtp-inbox.ts';
 import { jobsCommand } from '../gateway/cli/jobs-command.ts';
 import ical, { type VEvent } from 'node-ical';
+import { deliverDue, mailerFromEnv } from '../subgraphs/booking/notifications/delivery.ts';
 
 const SZU = institutionIdFor('深圳大学');
 const SUSTECH = institutionIdFor('南方科技大学');
@@ -257,5 +258,30 @@ describe.each(DATABASE_TARGETS)('facility operations ($name)', (target) => {
     const inside = await hub.database.db('bookings').where('instrument_id', 'owner:F-3').whereIn('status', ['REQUESTED', 'CONFIRMED'])
       .whereRaw(`period && tstzrange(?, ?, '[)')`, [window.from, window.to]).count('* as n');
     expect(Number(inside[0].n)).toBe(0);
+  });
+
+  it('keeps a notification the SMTP server refused, and sends it on a later attempt', async () => {
+    inbox.refused.add('bounce@example.org');
+    const set = await hub.gql(`mutation { setNotificationPreferences(email: "bounce@example.org", language: EN) { email } }`, {}, tokens.wang);
+    expect(set.errors).toBeUndefined();
+    // F-2 confirms at once since the previous test: the decision is mailed straight away
+    const booked = await book('wang', { instrumentId: 'owner:F-2', ...slot(11, 9, 10) });
+    expect(booked.data?.requestBooking.status).toBe('CONFIRMED');
+    const NOTES = '{ myNotifications(first: 1) { kind status attempts lastError } }';
+    type Notes = { myNotifications: Array<{ kind: string; status: string; attempts: number; lastError: string | null }> };
+    let note = (await hub.gql<Notes>(NOTES, {}, tokens.wang)).data!.myNotifications[0];
+    for (let waited = 0; note.attempts === 0 && waited < 10_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      note = (await hub.gql<Notes>(NOTES, {}, tokens.wang)).data!.myNotifications[0];
+    }
+    expect(note).toMatchObject({ kind: 'BOOKING_APPROVED', status: 'PENDING', attempts: 1 });
+    expect(note.lastError).toContain('550');
+
+    // the mailbox works again; the retry is due a minute later
+    inbox.refused.delete('bounce@example.org');
+    expect(await deliverDue(hub.database.db, mailerFromEnv({ IRHUB_SMTP_URL: inbox.url }), new Date(), () => undefined)).toBe(0);
+    expect(await deliverDue(hub.database.db, mailerFromEnv({ IRHUB_SMTP_URL: inbox.url }), new Date(Date.now() + 61_000), () => undefined)).toBe(1);
+    expect((await inbox.waitFor('bounce@example.org', 'Booking approved: 场发射扫描电镜')).text).toContain('Your booking is approved');
+    expect((await hub.gql<Notes>(NOTES, {}, tokens.wang)).data!.myNotifications[0]).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
   });
 });

@@ -32,7 +32,7 @@ export async function offerWaitList(context: BookingJobContext): Promise<JobOutc
       await enqueueNotification(trx, {
         key: `WAIT_LIST_OFFER:${entry.id}`, kind: 'WAIT_LIST_OFFER', userId: entry.userId,
         facts: { instrumentName: instrument?.name ?? entry.instrumentId, instrumentId: entry.instrumentId, from: entry.from, to: entry.to, offeredUntil },
-      }, now);
+      });
       offered++;
     }
     return `${OFFER_WAIT_LIST}: ${offered} slots offered, ${lapsed} entries lapsed`;

@@ -35,7 +35,7 @@ export async function releaseNoShows(context: BookingJobContext): Promise<JobOut
     }
     const bookings = await loadBookings(trx, due.map((d) => d.id));
     for (const booking of bookings.values()) {
-      await enqueueNotification(trx, { key: `NO_SHOW:${booking.id}`, kind: 'NO_SHOW', userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(trx, booking) }, now);
+      await enqueueNotification(trx, { key: `NO_SHOW:${booking.id}`, kind: 'NO_SHOW', userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(trx, booking) });
     }
     released = [...bookings.keys()];
     return `${RELEASE_NO_SHOWS}: ${due.length} no-shows released`;

@@ -25,7 +25,7 @@ export async function sendReminders(context: BookingJobContext): Promise<JobOutc
       .select('id') as Array<{ id: string }>).map((r) => r.id);
     const bookings: BookingRow[] = [...(await loadBookings(trx, ids)).values()];
     for (const booking of bookings) {
-      await enqueueNotification(trx, { key: `REMINDER:${booking.id}`, kind: 'REMINDER', userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(trx, booking) }, now);
+      await enqueueNotification(trx, { key: `REMINDER:${booking.id}`, kind: 'REMINDER', userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(trx, booking) });
     }
     return `${SEND_REMINDERS}: ${bookings.length} reminders within ${hours} h`;
   });

@@ -31,7 +31,7 @@ export function createNotifier(db: Knex, mailer: Mailer | null, log: (line: stri
   };
   const notifier: Notifier = {
     async booking(kind, booking, note) {
-      await enqueueNotification(db, { key: `${kind}:${booking.id}`, kind, userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(db, booking, note) }, new Date());
+      await enqueueNotification(db, { key: `${kind}:${booking.id}`, kind, userId: booking.booker_id, bookingId: booking.id, facts: await bookingFacts(db, booking, note) });
       void deliver();
     },
     async afterAction(action, booking, note) {

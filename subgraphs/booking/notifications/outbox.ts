@@ -24,16 +24,18 @@ export interface NotificationRow {
   sent_at: Date | null;
 }
 
-/** Records a notification for `userId` unless one with this key exists; true when it was new. */
-export async function enqueueNotification(db: Knex | Knex.Transaction, input: { key: string; kind: NotificationKind; userId: string; bookingId?: string | null; facts: NotificationFacts }, now: Date): Promise<boolean> {
+/**
+ * Records a notification for `userId` unless one with this key exists; true when it was new.
+ * Recorded and due at the real time, also when a job runs as of another (runBookingJob's `at`).
+ */
+export async function enqueueNotification(db: Knex | Knex.Transaction, input: { key: string; kind: NotificationKind; userId: string; bookingId?: string | null; facts: NotificationFacts }): Promise<boolean> {
+  const now = new Date();
   const user = await db('users').where({ id: input.userId }).first('email', 'language') as { email: string | null; language: Language } | undefined;
   const language = user?.language ?? 'zh';
   const { subject, body } = renderNotification(input.kind, language, input.facts);
   const inserted = await db('notifications').insert({
     dedupe_key: input.key, kind: input.kind, user_id: input.userId, booking_id: input.bookingId ?? null, language, to_address: user?.email ?? null,
-    subject, body, status: 'PENDING', attempts: 0, created_at: now,
-    // due at once, also when a job runs as of another time (runBookingJob's `at`)
-    next_attempt_at: new Date(),
+    subject, body, status: 'PENDING', attempts: 0, created_at: now, next_attempt_at: now,
   }).onConflict('dedupe_key').ignore().returning('id') as Array<{ id: string }>;
   return inserted.length > 0;
 }
