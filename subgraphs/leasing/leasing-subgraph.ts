@@ -31,6 +31,7 @@ ${inventoryDefinitions(['Decimal'])}
 ${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}`;
 
 interface LeasingContext extends HubContext {
+  events: DataLoader<string, LeaseEventRow[]>;
   terms: DataLoader<string, LeaseTerms | null>;
   hostings: DataLoader<string, HostingRow | null>;
   agencies: DataLoader<string, AgencyRow | null>;
@@ -175,7 +176,7 @@ function startLeasingSubgraph(services: HubServices) {
       lateDays: (l: LeaseRow) => l.late_days,
       lateCharge: (l: LeaseRow) => yuan(l.late_charge_fen),
       settlement: async (l: LeaseRow) => { const s = (await settlementsOf(db, 'LEASE', [l.id])).get(l.id); return s ? settlementView(s) : null; },
-      history: (l: LeaseRow) => leaseEventsOf(db, [l.id]).then((m) => m.get(l.id) ?? []),
+      history: (l: LeaseRow, _args: unknown, context: LeasingContext) => context.events.load(l.id),
       createdAt: (l: LeaseRow) => l.created_at,
     },
     LeaseEvent: {
@@ -246,6 +247,7 @@ function startLeasingSubgraph(services: HubServices) {
     authenticate: services.authenticate,
     context: (claims) => ({
       claims,
+      events: new DataLoader(async (ids: readonly string[]) => { const found = await leaseEventsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }),
       terms: new DataLoader(async (ids: readonly string[]) => { const found = await leaseTermsOf(db, ids); return ids.map((id) => found.get(id) ?? null); }),
       hostings: new DataLoader(async (ids: readonly string[]) => { const found = await hostingsOf(db, ids); return ids.map((id) => found.get(id) ?? null); }),
       agencies: new DataLoader(async (ids: readonly string[]) => { const found = new Map((await agencies(db, ids)).map((a) => [a.id, a])); return ids.map((id) => found.get(id) ?? null); }),
