@@ -1,7 +1,7 @@
 /**
  * The wait-list job (every minute; by hand: `npx irhub jobs run offer-wait-list`). Offers that
  * ran out, and entries whose slot has passed, lapse; then each slot that is free again (no
- * active booking, no outage, not already offered) goes to the first in line, who is told and
+ * active booking, outage or lease, not already offered) goes to the first in line, who is told and
  * has IRHUB_WAIT_LIST_OFFER_MINUTES to book it before the next run offers it to the next.
  */
 import { enqueueNotification } from '../notifications/outbox.ts';
@@ -23,7 +23,9 @@ export async function offerWaitList(context: BookingJobContext): Promise<JobOutc
     for (const entry of waiting) {
       const period = [entry.from, entry.to];
       const taken = await trx('bookings').where('instrument_id', entry.instrumentId).whereIn('status', [...ACTIVE_STATUSES]).whereRaw(`period && tstzrange(?, ?, '[)')`, period).first('id');
-      const blocked = taken ?? await trx('outages').where('instrument_id', entry.instrumentId).whereRaw(`period && tstzrange(?, ?, '[)')`, period).first('id');
+      const blocked = taken ?? await trx('outages').where('instrument_id', entry.instrumentId).whereRaw(`period && tstzrange(?, ?, '[)')`, period).first('id')
+        // leased out (subgraphs/leasing): a request would be refused with LEASED
+        ?? await trx('leases').where('instrument_id', entry.instrumentId).whereIn('status', ['CONFIRMED', 'DELIVERED']).whereRaw(`period && tstzrange(?, ?, '[)')`, period).first('id');
       const promised = blocked ?? await trx('wait_list_entries').where({ instrument_id: entry.instrumentId, status: 'OFFERED' }).whereRaw(`period && tstzrange(?, ?, '[)')`, period).first('id');
       if (promised) continue;
       const offeredUntil = new Date(now.getTime() + minutes * 60_000);
