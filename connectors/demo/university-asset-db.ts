@@ -3,7 +3,7 @@
  * table and column names, its own status words (使用中, 待修), and a reservations table the
  * connector reads live state and free slots from and writes confirmed hub bookings into.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { DemoInstrumentRow } from './inventory-generator.ts';
 import { seededRandom } from './inventory-generator.ts';
 
@@ -16,7 +16,10 @@ export function currentWeekStart(now = new Date()): Date {
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysSinceMonday) - 8 * 3600_000);
 }
 
-export async function createUniversityAssetDb(dataDir: string, rows: readonly DemoInstrumentRow[]): Promise<void> {
+/** rows per insert statement: a million-row inventory is written as it is generated, never held whole */
+const INSERT_BATCH = 500;
+
+export async function createUniversityAssetDb(dataDir: string, rows: Iterable<DemoInstrumentRow>): Promise<void> {
   const db = await PGlite.create(dataDir);
   await db.exec(`
     create table 仪器设备 (
@@ -27,28 +30,44 @@ export async function createUniversityAssetDb(dataDir: string, rows: readonly De
     create table 预约记录 (
       预约编号 text primary key, 资产编号 text not null references 仪器设备(资产编号), 开始时间 timestamptz not null,
       结束时间 timestamptz not null, 预约人 text, 用途 text, 状态 text not null);`);
+  // a fortnight of the owner's own reservations, from this week's Monday
+  const random = seededRandom(7);
+  const monday = currentWeekStart().getTime();
+  let n = 0;
+  const reservationsOf = (r: DemoInstrumentRow): unknown[][] => {
+    if (random() > 0.35) return [];
+    const reservations: unknown[][] = [];
+    for (let day = 0; day < 14; day++) {
+      if (day % 7 >= 5 || random() > 0.4) continue;
+      const startHour = 9 + Math.floor(random() * 6);
+      const from = new Date(monday + day * 86400_000 + startHour * 3600_000);
+      const to = new Date(from.getTime() + (1 + Math.floor(random() * 3)) * 3600_000);
+      reservations.push([`YY-${++n}`, r.local_id, from, to, '校内课题组', '测试', '已确认']);
+    }
+    return reservations;
+  };
+  const insert = async (tx: Transaction, table: string, values: unknown[][]) => {
+    if (values.length === 0) return;
+    const width = values[0].length;
+    const tuples = values.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(',')})`);
+    await tx.query(`insert into ${table} values ${tuples.join(',')}`, values.flat());
+  };
   await db.transaction(async (tx) => {
-    for (const r of rows) {
-      await tx.query(`insert into 仪器设备 values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`, [
+    let batch: DemoInstrumentRow[] = [];
+    const flush = async () => {
+      await insert(tx, '仪器设备', batch.map((r) => [
         r.local_id, r.name, r.name_en, r.model, r.manufacturer, r.country, r.category, r.original_value_wan, r.purchase_date,
         r.institution, r.address, r.district, r.sharing, OWNER_STATUS[String(r.status)] ?? r.status, r.external_rate,
         r.internal_rate, r.contact_name, r.contact_phone, r.contact_email, r.specs, r.functions,
-      ]);
-    }
-    // a fortnight of the owner's own reservations, from this week's Monday
-    const random = seededRandom(7);
-    const monday = currentWeekStart().getTime();
-    let n = 0;
+      ]));
+      await insert(tx, '预约记录', batch.flatMap(reservationsOf));
+      batch = [];
+    };
     for (const r of rows) {
-      if (random() > 0.35) continue;
-      for (let day = 0; day < 14; day++) {
-        if (day % 7 >= 5 || random() > 0.4) continue;
-        const startHour = 9 + Math.floor(random() * 6);
-        const from = new Date(monday + day * 86400_000 + startHour * 3600_000);
-        const to = new Date(from.getTime() + (1 + Math.floor(random() * 3)) * 3600_000);
-        await tx.query('insert into 预约记录 values ($1,$2,$3,$4,$5,$6,$7)', [`YY-${++n}`, r.local_id, from, to, '校内课题组', '测试', '已确认']);
-      }
+      batch.push(r);
+      if (batch.length === INSERT_BATCH) await flush();
     }
+    await flush();
   });
   await db.close();
 }
