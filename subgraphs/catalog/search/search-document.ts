@@ -11,7 +11,7 @@
 import { instrumentTypeByKey, instrumentTypeNames } from '../../../schema/instrument-types.ts';
 import { recognizeInstrumentTypes, type RecognizedType } from '../../../schema/instrument-type-recognition.ts';
 import type { CanonicalInstrument } from '../../../connectors/sdk/canonical.ts';
-import { analyzeText } from './text-analysis.ts';
+import { analyzeText, type AnalyzeOptions } from './text-analysis.ts';
 
 export interface SearchDocument {
   typeKeys: string[];
@@ -24,12 +24,35 @@ export interface SearchDocument {
 type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufacturer' | 'specs' | 'functions' | 'ownerCategory'>;
 
 /**
+ * Owners' wording repeats over an inventory (one kind, one model, one phrasing on many records):
+ * each distinct text is recognised and analysed once, which was most of a harvest's own work.
+ */
+const REMEMBERED = 50_000;
+const recognizedTexts = new Map<string, RecognizedType[]>();
+const analyzedTexts = new Map<string, string[]>();
+
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  if (cache.size >= REMEMBERED) cache.clear();
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+/** a text's search terms, as `analyzeText` gives them */
+function analyzed(text: string | null, options: AnalyzeOptions = {}): string[] {
+  if (!text) return [];
+  return remembered(analyzedTexts, options.completeLastWord ? `+${text}` : ` ${text}`, () => analyzeText(text, options));
+}
+
+/**
  * The types a record names, in its name, its English name, its model or its owner's category
  * (a list that files "Leica SP8" under "Confocal" says what the name does not).
  */
 export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model' | 'ownerCategory'>): RecognizedType[] {
   const texts = [instrument.name, instrument.nameEn, instrument.model, instrument.ownerCategory].filter((t): t is string => Boolean(t));
-  return texts.flatMap((t) => recognizeInstrumentTypes(t, { fromRecord: true }));
+  return texts.flatMap((t) => remembered(recognizedTexts, t, () => recognizeInstrumentTypes(t, { fromRecord: true })));
 }
 
 // every record of a kind is indexed under all its names: analysed once per kind, not per record
@@ -50,11 +73,11 @@ export function searchDocument(instrument: Indexed): SearchDocument {
   // a product line says its maker where the record does not: "Infinity 1260" is an Agilent
   const makers = recognized.flatMap((t) => t.makers ?? []);
   const nameTerms = new Set([
-    ...[instrument.name, instrument.nameEn].flatMap((t) => analyzeText(t, { completeLastWord: true })),
-    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers].flatMap((t) => analyzeText(t)),
+    ...[instrument.name, instrument.nameEn].flatMap((t) => analyzed(t, { completeLastWord: true })),
+    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers].flatMap((t) => analyzed(t)),
     ...typeKeys.flatMap(typeTerms),
   ]);
-  const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzeText(t)));
+  const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzed(t)));
   for (const t of nameTerms) detailTerms.delete(t);
   return { typeKeys, nameTerms: [...nameTerms].join(' '), detailTerms: [...detailTerms].join(' ') };
 }
