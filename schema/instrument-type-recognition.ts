@@ -74,15 +74,20 @@ PATTERNS.sort((a, b) => b.length - a.length);
 // by their first word or their first two characters (PATTERNS' order, longest first, is kept)
 const BY_FIRST = new Map<string, number[]>();
 PATTERNS.forEach((p, index) => {
-  const first = p.cjk ? p.words[0].slice(0, 2) : p.words[0];
+  // a Chinese name by its first two Chinese characters, where texts' Chinese runs are looked up
+  // ("X射线衍射仪" by 射线); the rare name without two together by its first two characters
+  const first = p.cjk ? (/[\u3400-\u9fff]{2}/.exec(p.words[0])?.[0] ?? p.words[0].slice(0, 2)) : p.words[0];
   if (!BY_FIRST.has(first)) BY_FIRST.set(first, []);
   BY_FIRST.get(first)!.push(index);
 });
+
+const CJK_WITHOUT_PAIR = PATTERNS.flatMap((p, i) => (p.cjk && !/[\u3400-\u9fff]{2}/.test(p.words[0]) ? [i] : []));
 
 function candidatePatterns(cjkText: string, textWords: readonly string[], fromRecord: boolean): Pattern[] {
   const indexes = new Set<number>();
   const add = (first: string) => { for (const i of BY_FIRST.get(first) ?? []) indexes.add(i); };
   for (const run of cjkText.match(CJK_RUNS) ?? []) for (let i = 0; i + 1 < run.length; i++) add(run.slice(i, i + 2));
+  for (const i of CJK_WITHOUT_PAIR) if (cjkText.includes(PATTERNS[i].words[0])) indexes.add(i);
   for (const w of textWords) add(w);
   // a record's last word may be cut: the patterns starting with a word it begins
   const last = textWords[textWords.length - 1];

@@ -137,8 +137,7 @@ function latinUnits(words: readonly string[], table: PhraseTable): QueryUnit[] {
     }
     const word = words[i];
     i += 1;
-    // a lone letter ("S 4800", "Nikon A 1") says nothing a record's words would hold apart
-    if (STOP_WORDS.has(word) || (word.length < 2 && words.length > 1)) continue;
+    if (STOP_WORDS.has(word)) continue;
     const [written, ...others] = wordTerms(word);
     const parts = letterDigitParts(word).map(stemWord);
     // a word's parts are one form of it, all of them together: "lambda950" as "lambda 950"
@@ -147,7 +146,8 @@ function latinUnits(words: readonly string[], table: PhraseTable): QueryUnit[] {
     // "mass spec"), and a word of five letters or more also stands for its longer forms (sputter, sputterer)
     const last = i === words.length;
     if (/^[a-z]+$/.test(word) && (word.length >= 5 || (last && word.length === 4 && !VOCABULARY.has(word)))) alternatives.push([`${word}${PREFIX}`]);
-    units.push({ label: word, alternatives, generic: GENERIC.has(word) });
+    // a lone letter ("X射线", "S 4800") ranks but never decides: records write it apart, together or not at all
+    units.push({ label: word, alternatives, generic: GENERIC.has(word) || word.length < 2 });
   }
   return units;
 }
