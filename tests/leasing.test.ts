@@ -201,6 +201,16 @@ describe.each(DATABASE_TARGETS)('leasing ($name)', (target) => {
     expect((await step('deliverLease', 'zhou', id)).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
   });
 
+  it('will not confirm a quote once the lease\'s first day has passed', async () => {
+    const requested = await lease('zhang', { instrumentId: 'fleet:L-1', startDate: day(80), endDate: day(84) });
+    const id = requested.data!.requestLease.id;
+    await step('quoteLease', 'zhou', id);
+    await hub.database.db('leases').where({ id }).update({ start_date: day(-1) });
+    const late = await step('confirmLease', 'zhang', id);
+    expect(late.errors?.[0].extensions?.code).toBe('LEASE_START_PASSED');
+    expect((await hub.gql<{ lease: { status: string } }>(`{ lease(id: "${id}") { status } }`, {}, tokens.zhang)).data?.lease.status).toBe('QUOTED');
+  });
+
   it('refuses bad requests naming the field, and stores nothing', async () => {
     const before = await leaseCount();
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [

@@ -119,6 +119,8 @@ export async function applyLeaseAction(db: Knex, claims: HubClaims, leaseId: str
       Object.assign(update, { quote: JSON.stringify(priced.quote), subtotal_fen: priced.subtotalFen, voucher_id: priced.quote.voucherId, voucher_fen: priced.voucherFen });
     }
     if (action === 'CONFIRM') {
+      // a quote left until its first day is gone is no offer for those days any more
+      if (parseLeaseDate('startDate', lease.start_date) < shanghaiToday(now)) throw rule('LEASE_START_PASSED', `the lease was to begin on ${lease.start_date}; request new dates`);
       update.deposit_held_fen = lease.quote.deposit === null ? 0 : fenOf(lease.quote.deposit);
       if (lease.voucher_id && !(await redeem(trx, lease.voucher_id, lease.id, formatYuan(lease.voucher_fen), now))) {
         throw rule('VOUCHER_EXHAUSTED', `voucher ${lease.voucher_id} no longer covers ${formatYuan(lease.voucher_fen)} yuan; ask the lessor for a new quote`);
