@@ -1,5 +1,5 @@
 /** Files the hub keeps in its data directory: the admin token and its secrets. */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -48,7 +48,11 @@ export function hubSecret(dataDir: string): string {
   return process.env.IRHUB_SECRET ?? secretFile(dataDir, 'hub-secret');
 }
 
-/** signs the tokens the hub issues to users (IRHUB_JWT_SECRET, else a file of the data directory) */
+/**
+ * signs the tokens the hub issues to users: IRHUB_JWT_SECRET, else one derived from IRHUB_SECRET (so a
+ * token issued by one replica is good at all), else a file of the data directory
+ */
 export function userTokenSecret(dataDir: string): Uint8Array {
-  return new TextEncoder().encode(process.env.IRHUB_JWT_SECRET ?? secretFile(dataDir, 'user-token-secret'));
+  const shared = process.env.IRHUB_SECRET ? createHmac('sha256', process.env.IRHUB_SECRET).update('irhub user tokens').digest('base64url') : undefined;
+  return new TextEncoder().encode(process.env.IRHUB_JWT_SECRET ?? shared ?? secretFile(dataDir, 'user-token-secret'));
 }

@@ -42,6 +42,8 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** the structured log (access log, operation errors); none when not given */
   logger?: Logger;
+  /** how often a hub on a server database looks for sources added or removed by its replicas */
+  registrySyncMs?: number;
   /** on close, how long requests in flight are given to finish (10 s when not given) */
   drainMs?: number;
 }
@@ -133,6 +135,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       hubSubgraphs.push(running);
     }
     registry.onChange(() => composition.recompose());
+    if (database.kind === 'postgres') {
+      // replicas share the server database: what one of them adds or removes, the others follow
+      const following = setInterval(() => void registry.sync().catch((error: unknown) => log(`following the source registry failed: ${String(error)}`)), options.registrySyncMs ?? 10_000);
+      closers.push(async () => clearInterval(following));
+    }
 
     const gateway = await startGateway({
       port: options.port,

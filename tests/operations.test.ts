@@ -3,11 +3,10 @@
  * and a SIGTERM that lets requests in flight finish.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { DATABASE_TARGETS, startTestHub, tempDir, type TestHub } from './support/test-hub.ts';
+import { startHubProcess, type HubProcess } from './support/hub-process.ts';
 
 interface PromMetric { name: string; type: string; metrics: Array<{ labels?: Record<string, string>; value?: string; count?: string }> }
 
@@ -61,50 +60,28 @@ describe.each(DATABASE_TARGETS)('operations ($name)', (target) => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('irhub start as a process', () => {
   const data = tempDir();
-  let child: ChildProcess;
-  let stdout = '';
-  let port: number;
+  let hub: HubProcess;
   beforeAll(async () => {
-    port = await freePort();
-    child = spawn(process.execPath, ['gateway/bin/irhub.js', 'start'], {
-      env: { ...process.env, PORT: String(port), IRHUB_DATA_DIR: data.dir, IRHUB_DEMO: '0', DATABASE_URL: '', IRHUB_DRAIN_MS: '10000', IRHUB_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (stdout.includes('GraphQL: http')) { clearInterval(timer); resolve(); }
-        if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`irhub start exited: ${stdout}`)); }
-      }, 100);
-    });
+    hub = await startHubProcess({ IRHUB_DATA_DIR: data.dir, DATABASE_URL: '', IRHUB_DRAIN_MS: '10000', IRHUB_LOG_LEVEL: 'info' });
   }, 120_000);
   afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    hub?.kill();
     data.remove();
   });
 
   it('logs each request as JSON with its request id, and on SIGTERM answers the request in flight before exiting', async () => {
-    const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { 'x-request-id': 'probe-1' } });
+    const health = await fetch(`http://127.0.0.1:${hub.port}/health`, { headers: { 'x-request-id': 'probe-1' } });
     expect(health.headers.get('x-request-id')).toBe('probe-1');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const accessLine = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'probe-1');
+    const accessLine = hub.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'probe-1');
     expect(accessLine).toMatchObject({ msg: 'request', method: 'GET', path: '/health', status: 200, level: 30 });
 
     // a request whose body is still arriving when the signal comes: in flight, and slow
     const body = JSON.stringify({ query: 'query Slow { __typename }' });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      const request = http.request({ host: '127.0.0.1', port: hub.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => { text += chunk.toString(); });
         response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
@@ -113,17 +90,16 @@ describe('irhub start as a process', () => {
       request.on('error', reject);
       request.write(body.slice(0, 10));
       setTimeout(() => {
-        child.kill('SIGTERM');
+        hub.child.kill('SIGTERM');
         setTimeout(() => request.end(body.slice(10)), 1500);
       }, 300);
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // once the signal is in, no new connection is taken
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${hub.port}/health`)).rejects.toThrow();
     const { status, text } = await answer;
     expect(status).toBe(200);
     expect(JSON.parse(text)).toEqual({ data: { __typename: 'Query' } });
-    expect(await exited).toBe(0);
+    expect(await hub.exited).toBe(0);
   }, 60_000);
 });

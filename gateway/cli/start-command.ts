@@ -25,6 +25,8 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
     port,
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    // replicas of one hub inside a database that holds other things too
+    databaseSchema: env.IRHUB_DATABASE_SCHEMA || undefined,
     demo: env.IRHUB_DEMO !== '0',
     jwksFile: env.IRHUB_JWKS_FILE || undefined,
     log: out,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import cron from 'node-cron';
+import { oncePerSchedule } from '../scheduling/once-per-schedule.ts';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
 import { dateTimeScalar, decimalScalar } from '../../schema/scalars.ts';
@@ -206,14 +207,12 @@ function startBookingSubgraph(services: HubServices) {
   };
   // undecided requests give their slots back when their hold runs out; a minute skipped while a
   // harvest keeps the process busy is caught up by the next one, so it is not worth a warning
-  const expiry = cron.schedule('* * * * *', () => {
-    expireStaleRequests(db, new Date()).catch((error: unknown) => services.log(`booking expiry failed: ${String(error)}`));
-  }, { name: 'expire-booking-holds', suppressMissedWarning: true });
+  const expiry = cron.schedule('* * * * *', oncePerSchedule(db, 'expire-booking-holds', () => expireStaleRequests(db, new Date()), services.log),
+    { name: 'expire-booking-holds', suppressMissedWarning: true });
   // reminders, no-shows and wait-list offers every minute, then whatever notifications are due
-  const jobs = Object.entries(BOOKING_JOBS).map(([name, job]) => cron.schedule('* * * * *', () => {
-    job({ db, owners: services.owners, now: new Date(), log: services.log }).then(() => notifier.deliver())
-      .catch((error: unknown) => services.log(`${name} failed: ${String(error)}`));
-  }, { name, suppressMissedWarning: true }));
+  const jobs = Object.entries(BOOKING_JOBS).map(([name, job]) => cron.schedule('* * * * *', oncePerSchedule(db, name,
+    () => job({ db, owners: services.owners, now: new Date(), log: services.log }).then(() => notifier.deliver()), services.log),
+  { name, suppressMissedWarning: true }));
   return serveHubSubgraph<BookingContext>({
     name: 'booking',
     typeDefs: BOOKING_SDL,

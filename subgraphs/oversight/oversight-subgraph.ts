@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import cron, { type ScheduledTask } from 'node-cron';
+import { oncePerSchedule } from '../scheduling/once-per-schedule.ts';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
 import { localIdOf, sourceIdOf } from '../../connectors/sdk/source-id.ts';
@@ -154,14 +155,12 @@ function startOversightSubgraph(services: HubServices) {
   const jobs: ScheduledTask[] = [];
   if (schedule !== 'off') {
     if (!cron.validate(schedule)) throw new Error(`IRHUB_FAKE_BUSY_SCHEDULE "${schedule}" is not a cron expression`);
-    jobs.push(cron.schedule(schedule, () => {
-      void runJob(null).done.catch((error: unknown) => log(`flag-fake-busy failed: ${String(error)}`));
-    }, { name: 'flag-fake-busy', timezone: 'Asia/Shanghai' }));
+    jobs.push(cron.schedule(schedule, oncePerSchedule(db, 'flag-fake-busy', () => runJob(null).done, log), { name: 'flag-fake-busy', timezone: 'Asia/Shanghai' }));
     // completed bookings count as use within minutes, not only after the nightly run (a skipped run is
     // caught up by the next, so it is not worth a warning)
     jobs.push(cron.schedule('*/10 * * * *', () => {
       if (current) return;
-      void importCompletedBookings(db).catch((error: unknown) => log(`importing completed bookings failed: ${String(error)}`));
+      oncePerSchedule(db, 'import-completed-bookings', () => importCompletedBookings(db), log)();
     }, { name: 'import-completed-bookings', timezone: 'Asia/Shanghai', suppressMissedWarning: true }));
   }
 

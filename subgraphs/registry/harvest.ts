@@ -59,6 +59,15 @@ function rate(count: number, ms: number): string {
   return `${Math.round(count / Math.max(ms / 1000, 0.001)).toLocaleString('en-US')}/s`;
 }
 
+/**
+ * Runs left RUNNING by a process that died mid-harvest (killed, crashed) would say RUNNING forever:
+ * those started before `startedBefore` are marked FAILED. Returns how many.
+ */
+export async function failAbandonedRuns(db: Knex, startedBefore: Date): Promise<number> {
+  return db('harvest_runs').where('status', 'RUNNING').andWhere('started_at', '<', startedBefore)
+    .update({ status: 'FAILED', finished_at: new Date(), error: `abandoned: still RUNNING when a hub started, begun before ${startedBefore.toISOString()} (its process stopped mid-harvest)` });
+}
+
 export async function runHarvest(db: Knex, request: HarvestRequest): Promise<HarvestRunRow> {
   const { sourceId } = request.connector;
   const startedAt = new Date();

@@ -6,12 +6,13 @@
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
 import cron, { type ScheduledTask } from 'node-cron';
+import { oncePerSchedule } from '../scheduling/once-per-schedule.ts';
 import { checkSourceId, instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 import { connectorClient, type ConnectorClient, type ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
 import type { Sealer } from '../storage/sealed-text.ts';
 import { hostConnector, type HostedConnector } from './connector-host.ts';
-import { runHarvest } from './harvest.ts';
+import { failAbandonedRuns, runHarvest } from './harvest.ts';
 import { CONNECTOR_KINDS, SourceStore, type ConnectorKind, type HarvestRunRow, type SourceRow } from './source-store.ts';
 
 export const DEFAULT_SCHEDULE = '17 */6 * * *';
@@ -55,7 +56,12 @@ export interface SourceRegistryOptions {
   sealer: Sealer;
   /** harvests write the index a step per transaction (the embedded database: see index-writer.ts) */
   writeHarvestsInSteps: boolean;
+  /** a harvest run still RUNNING this long after it began, when the hub starts, is one whose process died */
+  abandonedRunAfterMs?: number;
 }
+
+/** far longer than a harvest of a large source takes; a replica's harvest in progress is not abandoned */
+const ABANDONED_RUN_AFTER_MS = 2 * 3_600_000;
 
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -71,6 +77,8 @@ export class SourceRegistry {
   private readonly harvests = new Map<string, Promise<HarvestRunRow>>();
   private readonly jobs = new Map<string, ScheduledTask>();
   private listener: () => Promise<void> = async () => {};
+  /** sources this process is adding or removing: sync() leaves them to that */
+  private readonly changing = new Set<string>();
 
   constructor(private readonly db: Knex, private readonly options: SourceRegistryOptions) {
     this.store = new SourceStore(db, options.sealer);
@@ -83,6 +91,8 @@ export class SourceRegistry {
 
   /** start the connectors of every stored source; one that cannot start is reported, not fatal */
   async start(): Promise<void> {
+    const abandoned = await failAbandonedRuns(this.db, new Date(Date.now() - (this.options.abandonedRunAfterMs ?? ABANDONED_RUN_AFTER_MS)));
+    if (abandoned > 0) this.options.log(`${abandoned} harvest run(s) left RUNNING by a stopped process marked FAILED`);
     const sealed = await this.store.sealLegacyRows();
     if (sealed.length > 0) this.options.log(`sources ${sealed.join(', ')}: config sealed and a connector credential made`);
     for (const source of await this.store.list()) {
@@ -90,6 +100,38 @@ export class SourceRegistry {
       if (this.connectors.has(source.id)) continue;
       await this.startConnector(source);
       this.scheduleHarvest(source);
+    }
+  }
+
+  /**
+   * Follows what another process sharing the database (a replica) changed: connectors for sources it
+   * added, none for those it removed, and current credentials. Tells the listener when the set changed.
+   */
+  async sync(): Promise<void> {
+    const stored = (await this.store.list()).filter((s) => !this.changing.has(s.id));
+    const ids = new Set(stored.map((s) => s.id));
+    let changed = false;
+    for (const source of stored) {
+      this.credentials.set(source.id, source.credential);
+      if (this.connectors.has(source.id) || this.connectorErrors.has(source.id)) continue;
+      await this.startConnector(source);
+      this.scheduleHarvest(source);
+      changed = true;
+    }
+    for (const id of new Set([...this.connectors.keys(), ...this.connectorErrors.keys()])) {
+      if (ids.has(id) || this.changing.has(id)) continue;
+      this.jobs.get(id)?.stop();
+      this.jobs.delete(id);
+      const connector = this.connectors.get(id);
+      this.connectors.delete(id);
+      this.connectorErrors.delete(id);
+      this.credentials.delete(id);
+      await connector?.close();
+      changed = true;
+    }
+    if (changed) {
+      this.options.log('sources changed by another process: following');
+      await this.listener();
     }
   }
 
@@ -106,9 +148,8 @@ export class SourceRegistry {
 
   private scheduleHarvest(source: SourceRow): void {
     if (!this.options.schedule || !source.enabled) return;
-    this.jobs.set(source.id, cron.schedule(source.schedule, () => {
-      void this.harvest(source.id).catch((error: unknown) => this.options.log(`scheduled harvest of ${source.id} failed: ${String(error)}`));
-    }, { name: `harvest-${source.id}`, timezone: 'Asia/Shanghai' }));
+    this.jobs.set(source.id, cron.schedule(source.schedule, oncePerSchedule(this.db, `harvest-${source.id}`, () => this.harvest(source.id), this.options.log),
+      { name: `harvest-${source.id}`, timezone: 'Asia/Shanghai' }));
   }
 
   private hostOptions(sourceId: string) {
@@ -153,6 +194,16 @@ export class SourceRegistry {
   }
 
   async add(input: AddSourceInput): Promise<SourceRow> {
+    if (this.changing.has(input.id)) throw badInput(`source ${input.id} is being added or removed; try again when that is done`);
+    this.changing.add(input.id);
+    try {
+      return await this.addSource(input);
+    } finally {
+      this.changing.delete(input.id);
+    }
+  }
+
+  private async addSource(input: AddSourceInput): Promise<SourceRow> {
     const idProblem = checkSourceId(input.id);
     if (idProblem) throw badInput(idProblem);
     if (!CONNECTOR_KINDS.includes(input.kind)) throw badInput(`unknown connector kind "${input.kind}"; expected ${CONNECTOR_KINDS.join(', ')}`);
@@ -196,6 +247,16 @@ export class SourceRegistry {
   }
 
   async remove(id: string): Promise<void> {
+    if (this.changing.has(id)) throw badInput(`source ${id} is being added or removed; try again when that is done`);
+    this.changing.add(id);
+    try {
+      await this.removeSource(id);
+    } finally {
+      this.changing.delete(id);
+    }
+  }
+
+  private async removeSource(id: string): Promise<void> {
     const source = await this.store.get(id);
     if (!source) throw badInput(`no source ${id}`);
     await this.harvests.get(id)?.catch(() => undefined);

@@ -28,6 +28,23 @@ class HubPGLiteClient extends (ClientPGLite as unknown as new (config: Knex.Conf
   }
 }
 
+/** the advisory lock the hub's processes take to set a server database up, one for the whole database (extensions are) */
+const STARTUP_LOCK = 0x69726875; // "irhu"
+
+/** `work` while this process holds a session-level advisory lock, on a connection of its own outside the pool */
+async function holdingStartupLock(databaseUrl: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+    await work();
+  } finally {
+    // ending the session releases the lock even if unlocking fails
+    await client.query('select pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
 export interface DatabaseOptions {
   /** server PostgreSQL; when absent the embedded PGlite is used */
   databaseUrl?: string;
@@ -57,9 +74,14 @@ export async function openHubDatabase(options: DatabaseOptions): Promise<HubData
       pool: { min: 0, max: 10 },
       searchPath: options.schema ? [options.schema, 'public'] : undefined,
     });
-    if (options.schema) await db.raw('create schema if not exists ??', [options.schema]);
-    await db.raw('create extension if not exists pg_trgm with schema public');
-    await db.raw('create extension if not exists btree_gist with schema public');
+    // replicas starting together would race on "create extension" (a duplicate key in pg_extension)
+    // and on the migrations: one at a time, the others then find everything done
+    await holdingStartupLock(options.databaseUrl, async () => {
+      if (options.schema) await db.raw('create schema if not exists ??', [options.schema]);
+      await db.raw('create extension if not exists pg_trgm with schema public');
+      await db.raw('create extension if not exists btree_gist with schema public');
+      await migrateHubDatabase(db);
+    });
   } else {
     kind = 'pglite';
     const dir = options.dataDir ?? 'memory';
@@ -70,8 +92,8 @@ export async function openHubDatabase(options: DatabaseOptions): Promise<HubData
     db = knex({ client: HubPGLiteClient as unknown as typeof Knex.Client, connection: { pglite } as Knex.StaticConnectionConfig });
     await db.raw('create extension if not exists pg_trgm');
     await db.raw('create extension if not exists btree_gist');
+    await migrateHubDatabase(db);
   }
-  await migrateHubDatabase(db);
   return {
     db,
     kind,

@@ -14,10 +14,11 @@ import { bookingMigrations } from '../booking/migrations.ts';
 import { hubTables, vacuumAnalyze } from './table-upkeep.ts';
 import { facilityMigrations } from '../booking/facility-migrations.ts';
 import { leasingMigrations } from '../leasing/migrations.ts';
+import { schedulingMigrations } from '../scheduling/migrations.ts';
 
 export interface NamedMigration extends Knex.Migration { name: string }
 
-const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations, ...bookingMigrations, ...facilityMigrations, ...oversightMigrations, ...leasingMigrations]
+const ALL_MIGRATIONS: readonly NamedMigration[] = [...registryMigrations, ...catalogMigrations, ...searchMigrations, ...usageMigrations, ...procurementMigrations, ...accountsMigrations, ...bookingMigrations, ...facilityMigrations, ...oversightMigrations, ...leasingMigrations, ...schedulingMigrations]
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const source: Knex.MigrationSource<NamedMigration> = {
