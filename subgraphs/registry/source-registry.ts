@@ -120,19 +120,24 @@ export class SourceRegistry {
     }
     for (const id of new Set([...this.connectors.keys(), ...this.connectorErrors.keys()])) {
       if (ids.has(id) || this.changing.has(id)) continue;
-      this.jobs.get(id)?.stop();
-      this.jobs.delete(id);
-      const connector = this.connectors.get(id);
-      this.connectors.delete(id);
-      this.connectorErrors.delete(id);
-      this.credentials.delete(id);
-      await connector?.close();
+      await this.forget(id)?.close();
       changed = true;
     }
     if (changed) {
       this.options.log('sources changed by another process: following');
       await this.listener();
     }
+  }
+
+  /** stops the source's schedule and drops what this process holds of it; returns its connector for the caller to close */
+  private forget(id: string): HostedConnector | undefined {
+    this.jobs.get(id)?.stop();
+    this.jobs.delete(id);
+    const connector = this.connectors.get(id);
+    this.connectors.delete(id);
+    this.connectorErrors.delete(id);
+    this.credentials.delete(id);
+    return connector;
   }
 
   private async startConnector(source: SourceRow): Promise<void> {
@@ -260,12 +265,7 @@ export class SourceRegistry {
     const source = await this.store.get(id);
     if (!source) throw badInput(`no source ${id}`);
     await this.harvests.get(id)?.catch(() => undefined);
-    this.jobs.get(id)?.stop();
-    this.jobs.delete(id);
-    const connector = this.connectors.get(id);
-    this.connectors.delete(id);
-    this.connectorErrors.delete(id);
-    this.credentials.delete(id);
+    const connector = this.forget(id);
     // the supergraph stops routing to the source before its rows and connector go
     await this.listener();
     await this.store.remove(id);
