@@ -4,6 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { DATABASE_TARGETS, startTestHub, tempDir, type TestHub } from './support/test-hub.ts';
 import { startHubProcess, type HubProcess } from './support/hub-process.ts';
@@ -70,6 +74,15 @@ describe('irhub start as a process', () => {
     hub?.kill();
     data.remove();
   });
+
+  it('writes the served supergraph to a file with irhub supergraph --out', async () => {
+    const file = path.join(data.dir, 'supergraph.graphql');
+    const { stdout } = await promisify(execFile)(process.execPath, ['gateway/bin/irhub.js', 'supergraph', '--out', file], { env: { ...process.env, PORT: String(hub.port), IRHUB_DATA_DIR: data.dir } });
+    expect(stdout).toContain(`supergraph written to ${file}`);
+    const sdl = readFileSync(file, 'utf8');
+    expect(sdl).toMatch(/join__Graph/);
+    expect(sdl).toMatch(/BOOKING @join__graph\(name: "booking", url: "http:\/\/127\.0\.0\.1:\d+\/graphql"\)/);
+  }, 30_000);
 
   it('logs each request as JSON with its request id, and on SIGTERM answers the request in flight before exiting', async () => {
     const health = await fetch(`http://127.0.0.1:${hub.port}/health`, { headers: { 'x-request-id': 'probe-1' } });

@@ -1,4 +1,6 @@
 /** The `irhub` command line. */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { startCommand } from './start-command.ts';
 import { sourcesCommand } from './sources-command.ts';
 import { procurementCommand } from './procurement-command.ts';
@@ -17,7 +19,7 @@ const USAGE = `usage: irhub <command>
                                            the JSON Schema of a kind's config
   sources rotate <id> [--credential-file <file>]
                                            a new secret for the source's connector (a remote one's goes to the file)
-  supergraph                               print the served supergraph SDL
+  supergraph [--out <file>]                print (or write) the served supergraph SDL
   ${CONNECTOR_CHECK_USAGE}
                                            the conformance kit over HTTP against a served connector
   users add <userId> --institution <institutionId> [--role USER|INSTITUTION_STAFF|REVIEWER|ADMIN]
@@ -66,9 +68,14 @@ async function main(argv: string[]): Promise<number> {
         throw error instanceof UsageError ? new CliError(error.message) : error;
       }
     case 'supergraph': {
+      const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
       const data = await connectHub().request<{ supergraph: { sdl: string | null; lastError: string | null } }>('{ supergraph { sdl lastError } }');
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);
-      process.stdout.write(data.supergraph.sdl.endsWith('\n') ? data.supergraph.sdl : `${data.supergraph.sdl}\n`);
+      const sdl = data.supergraph.sdl.endsWith('\n') ? data.supergraph.sdl : `${data.supergraph.sdl}\n`;
+      if (values.out) {
+        writeFileSync(values.out, sdl);
+        out(`supergraph written to ${values.out}`);
+      } else process.stdout.write(sdl);
       if (data.supergraph.lastError) console.error(`note: the last composition failed: ${data.supergraph.lastError}`);
       return 0;
     }
