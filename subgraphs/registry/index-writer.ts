@@ -149,5 +149,7 @@ export async function writeIndex(run: IndexSteps, write: IndexWrite, last: Index
 
 /** After the write's transaction committed (VACUUM cannot run inside one): see table-upkeep.ts. */
 export async function keepIndexHealthy(db: Knex, changedRows: number): Promise<void> {
-  if (changedRows >= UPKEEP_AFTER_ROWS) await vacuumAnalyze(db, INDEX_TABLES);
+  if (changedRows < UPKEEP_AFTER_ROWS) return;
+  // a table at a time: on the embedded database's one connection, queries waiting meanwhile go between them
+  for (const table of INDEX_TABLES) await vacuumAnalyze(db, [table]);
 }
