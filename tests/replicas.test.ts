@@ -16,6 +16,7 @@ import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-co
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import { institutionIdFor } from '../subgraphs/registry/institution-identity.ts';
 import { slot } from './support/booking-slots.ts';
+import { openHubDatabase } from '../subgraphs/storage/database.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 const ROWS = [
@@ -93,4 +94,22 @@ describe.skipIf(!databaseUrl)('replicas on one server database', () => {
     expect(won, JSON.stringify(results.find((r) => r.errors && r.errors[0].extensions?.code !== 'BOOKING_CONFLICT'))).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'BOOKING_CONFLICT')).toHaveLength(49);
   }, 60_000);
+});
+
+describe.skipIf(!databaseUrl)('replicas starting together on a new database', () => {
+  it('set it up one at a time: all six open it (without the lock, five died on create extension)', async () => {
+    const name = `irhub_test_new_${randomBytes(5).toString('hex')}`;
+    const admin = knex({ client: 'pg', connection: databaseUrl });
+    await admin.raw('create database ??', [name]);
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${name}`;
+    try {
+      const opened = await Promise.allSettled(Array.from({ length: 6 }, () => openHubDatabase({ databaseUrl: url.toString() })));
+      for (const result of opened) if (result.status === 'fulfilled') await result.value.db.destroy();
+      expect(opened.map((r) => (r.status === 'fulfilled' ? 'ok' : String(r.reason)))).toEqual(Array(6).fill('ok'));
+    } finally {
+      await admin.raw('drop database if exists ?? with (force)', [name]);
+      await admin.destroy();
+    }
+  }, 120_000);
 });
