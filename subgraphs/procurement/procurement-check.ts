@@ -65,7 +65,7 @@ export async function checkPurchase(db: Knex, purchase: PlannedPurchase, options
   const first = Math.max(1, Math.min(options.first, MAX_CANDIDATES));
   // the index is asked what a model is only when the name says nothing the thesaurus knows
   const named = profilePurchase(purchase);
-  const profile = named.typeKeys.length > 0 && !namesBroadKinds(purchase) ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
+  const profile = named.typeKeys.length > 0 && !namesBroadKinds(purchase, named) ? named : profilePurchase(purchase, await typesOfModel(db, named.modelKey, options.sourceIds));
   const rows = await findCandidateRows(db, purchase, profile, options.sourceIds);
 
   // use as oversight counts it: each instrument's own opening hours, less its maintenance

@@ -38,11 +38,11 @@ export interface PurchaseProfile {
 
 /**
  * Whether the name names only broad kinds ("质谱仪", "显微镜"): kinds that narrower ones are named
- * after, which the model may tell apart (an Agilent 8900 is an ICP-MS).
+ * after, which the model may tell apart (an Agilent 8900 is an ICP-MS). `named` is the purchase's
+ * profile from its name alone.
  */
-export function namesBroadKinds(purchase: Pick<PlannedPurchase, 'name'>): boolean {
-  const named = recognizeInstrumentTypes(correctSpelling(purchase.name)).map((t) => t.key);
-  return named.length > 0 && kindsNamedAfter(purchase.name).some((key) => !named.includes(key));
+export function namesBroadKinds(purchase: Pick<PlannedPurchase, 'name'>, named: PurchaseProfile): boolean {
+  return named.typesFrom === 'NAME' && kindsNamedAfter(purchase.name).some((key) => !named.typeKeys.includes(key));
 }
 
 export function profilePurchase(purchase: PlannedPurchase, typesOfModel: readonly string[] = []): PurchaseProfile {
