@@ -32,6 +32,8 @@ export interface InstrumentRow {
   source_updated_at: Date | null;
   harvested_at: Date;
   type_keys: string[];
+  /** the model (else the name) as letters and digits, lower case: the index's own column (search/migrations.ts) */
+  model_key: string;
 }
 
 // every column of InstrumentRow (the compiler checks none is missing or extra), so reads leave out
@@ -41,7 +43,7 @@ const INSTRUMENT_COLUMN_SET = {
   instrument_class: true, class_code: true, class_inferred: true, owner_category: true, original_value: true, purchase_date: true, institution_id: true, district: true, address: true,
   sharing: true, declared_status: true, external_rate: true, internal_rate: true, contact_name: true, contact_phone: true,
   contact_email: true, specs: true, functions: true, latitude: true, longitude: true, extra: true, source_updated_at: true,
-  harvested_at: true, type_keys: true,
+  harvested_at: true, type_keys: true, model_key: true,
 } satisfies Record<keyof InstrumentRow, true>;
 
 export const INSTRUMENT_COLUMNS: readonly string[] = Object.keys(INSTRUMENT_COLUMN_SET);

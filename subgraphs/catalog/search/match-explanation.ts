@@ -32,12 +32,12 @@ export function explainMatch(text: TextQuery, record: ExplainedRecord): string[]
 }
 
 /** A catalog row as `explainMatch` reads it: its terms analysed again (twenty rows a page, not the index's columns). */
-export function explainedRecord(row: Pick<InstrumentRow, 'name' | 'name_en' | 'model' | 'manufacturer' | 'specs' | 'functions' | 'owner_category' | 'type_keys'>): ExplainedRecord {
+export function explainedRecord(row: Pick<InstrumentRow, 'name' | 'name_en' | 'model' | 'manufacturer' | 'specs' | 'functions' | 'owner_category' | 'type_keys' | 'model_key'>): ExplainedRecord {
   const document = searchDocument({
     name: row.name, nameEn: row.name_en, model: row.model, manufacturer: row.manufacturer, specs: row.specs, functions: row.functions, ownerCategory: row.owner_category,
   });
   return {
-    modelKey: (row.model || row.name).replace(/[^A-Za-z0-9]/g, '').toLowerCase(),
+    modelKey: row.model_key,
     typeKeys: row.type_keys,
     terms: new Set(`${document.nameTerms} ${document.detailTerms}`.split(' ').filter(Boolean)),
   };
