@@ -56,3 +56,11 @@ export function userTokenSecret(dataDir: string): Uint8Array {
   const shared = process.env.IRHUB_SECRET ? createHmac('sha256', process.env.IRHUB_SECRET).update('irhub user tokens').digest('base64url') : undefined;
   return new TextEncoder().encode(process.env.IRHUB_JWT_SECRET ?? shared ?? secretFile(dataDir, 'user-token-secret'));
 }
+
+/**
+ * what a gateway of this hub shows its subgraphs to be given the connectors' credentials: derived from
+ * the hub's secret, so a gateway in a process (or container) of its own needs IRHUB_SECRET and nothing else
+ */
+export function gatewayKey(secret: string): string {
+  return createHmac('sha256', secret).update('irhub gateway').digest('base64url');
+}

@@ -18,3 +18,9 @@ export const HUB_SUBGRAPH_MODULES: readonly HubSubgraphModule[] = [
   oversightSubgraph,
   leasingSubgraph,
 ];
+
+/**
+ * The hub's own subgraphs, the catalog first; every other subgraph of a supergraph is a source's
+ * connector. In this order their ports follow IRHUB_SUBGRAPH_PORT when they run as a service.
+ */
+export const HUB_SUBGRAPH_NAMES: readonly string[] = ['catalog', ...HUB_SUBGRAPH_MODULES.map((m) => m.name)];

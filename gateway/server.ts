@@ -6,7 +6,7 @@
  * secret.
  */
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphManager } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { serveGraphqlHttp, type StaticResponse } from '../connectors/sdk/graphql-http.ts';
@@ -21,7 +21,7 @@ import { queryLimitsPlugin } from './plugins/query-limits.ts';
 import { fieldSuggestionsPlugin } from './plugins/field-suggestions.ts';
 import { createRateLimiter } from './plugins/rate-limit.ts';
 import type { GatewayLimits } from './limits.ts';
-import type { RegistryComposition } from './supergraph/registry-composition.ts';
+import type { SupergraphState } from '../subgraphs/registry/registry-subgraph.ts';
 import { possibleTypesOf, type PossibleTypes } from './possible-types.ts';
 import { graphqlIde } from './ide/graphql-ide.ts';
 import type { Observability } from './observability/observability.ts';
@@ -34,10 +34,18 @@ export interface GatewayContext extends BaseContext {
   authorization?: string;
 }
 
+/**
+ * A way of getting the supergraph, a strategy in @apollo/gateway's sense: the hub's registry
+ * composition (supergraph/registry-composition.ts) or a file (supergraph/file-supergraph.ts).
+ */
+export interface ServedSupergraph extends SupergraphManager {
+  readonly state: SupergraphState;
+}
+
 export interface GatewayOptions {
   port: number;
   host?: string;
-  composition: RegistryComposition;
+  supergraph: ServedSupergraph;
   authenticate: Authenticator;
   /** the secret of a source's connector, which every fetch to it is signed with */
   sourceCredential: (sourceId: string) => string | null;
@@ -82,10 +90,19 @@ function signedFetcher(sourceId: string, inner: Fetcher, credential: (sourceId: 
   return signed as unknown as Fetcher;
 }
 
+/** until the first supergraph is loaded, the graph and readiness answer 503 rather than wait */
+function notLoaded(url: URL): StaticResponse | null {
+  if (url.pathname !== '/ready' && url.pathname.replace(/(.)\/$/, '$1') !== '/graphql') return null;
+  const body = url.pathname === '/ready'
+    ? { ready: false, supergraph: 'not loaded yet' }
+    : { errors: [{ message: 'the gateway has not loaded a supergraph yet', extensions: { code: 'SUPERGRAPH_NOT_LOADED' } }] };
+  return { status: 503, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '1' }, body: JSON.stringify(body) };
+}
+
 export async function startGateway(options: GatewayOptions) {
   disableVendorTelemetry();
   const gateway = new ApolloGateway({
-    supergraphSdl: options.composition,
+    supergraphSdl: options.supergraph,
     buildService: ({ name, url }) => {
       const isSource = !options.hubSubgraphNames.includes(name);
       const timed = fetcherWithTimeout({ name, isSource, timeoutMs: isSource ? options.sourceTimeoutMs : options.hubTimeoutMs });
@@ -93,8 +110,10 @@ export async function startGateway(options: GatewayOptions) {
     },
   });
   let possibleTypes: PossibleTypes = {};
+  let loaded = false;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     possibleTypes = possibleTypesOf(apiSchema);
+    loaded = true;
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -107,7 +126,6 @@ export async function startGateway(options: GatewayOptions) {
     ]),
   });
   const rateLimit = createRateLimiter(options.limits.rate);
-  await apollo.start();
   const ide = graphqlIde();
   const http = await serveGraphqlHttp<GatewayContext>({
     port: options.port,
@@ -115,7 +133,7 @@ export async function startGateway(options: GatewayOptions) {
     apollo,
     maxBodyBytes: options.limits.maxBodyBytes,
     onRequest: accessLog(options.observability.logger, options.observability.metrics),
-    files: async (request, url) => (await options.observability.routes(request, url)) ?? (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,
+    files: async (request, url) => (loaded ? null : notLoaded(url)) ?? (await options.observability.routes(request, url)) ?? (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,
     context: async (request) => {
       const authorization = request.headers.authorization;
       let claims: HubClaims | null;
@@ -129,16 +147,20 @@ export async function startGateway(options: GatewayOptions) {
       return { claims, authorization };
     },
     routes: {
-      '/health': async () => ({ ok: true, sources: options.composition.state.sourceIds, composedAt: options.composition.state.composedAt }),
+      '/health': async () => ({ ok: true, sources: options.supergraph.state.sourceIds, composedAt: options.supergraph.state.composedAt }),
       '/possible-types.json': async () => possibleTypes,
     },
   });
+  // the port answers (503) while the supergraph loads, which a gateway reading a file may wait for
+  const started = apollo.start();
   return {
     url: http.url,
     port: http.port,
+    /** resolves once the first supergraph is served; rejects when the gateway cannot start */
+    started,
     async close() {
       await http.close(options.drainMs);
-      await apollo.stop();
+      await started.then(() => apollo.stop(), () => undefined);
     },
   };
 }

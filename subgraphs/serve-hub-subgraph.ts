@@ -11,13 +11,22 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import type { Knex } from 'knex';
-import { serveGraphqlHttp } from '../connectors/sdk/graphql-http.ts';
+import { serveGraphqlHttp, type JsonRoute } from '../connectors/sdk/graphql-http.ts';
 import type { HubClaims } from './auth/hub-claims.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { SourceRegistry } from './registry/source-registry.ts';
 import type { SupergraphState } from './registry/registry-subgraph.ts';
 import type { UserTokens } from './auth/user-tokens.ts';
 import type { OwnerSystems } from './registry/owner-systems.ts';
+
+/**
+ * Where a hub subgraph listens: a free loopback port when the whole hub runs in one process, the
+ * configured host and port when the subgraphs run as a service of their own (stable routing URLs).
+ */
+export interface ListenAddress {
+  host?: string;
+  port?: number;
+}
 
 export interface HubContext extends BaseContext {
   claims: HubClaims | null;
@@ -35,6 +44,9 @@ export interface HubServices {
   supergraph: () => SupergraphState;
   userTokens: UserTokens;
   log: (line: string) => void;
+  listen: ListenAddress;
+  /** what a gateway of this hub shows to be given the connectors' credentials (derived from the hub's secret) */
+  gatewayKey: string;
 }
 
 export interface RunningSubgraph {
@@ -56,6 +68,9 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
   authenticate: Authenticator;
+  listen: ListenAddress;
+  /** plain JSON routes beside /graphql */
+  routes?: Record<string, JsonRoute>;
   /** adds per-request state (loaders) to the claims */
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
@@ -63,7 +78,9 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   const apollo = new ApolloServer<TContext>({ schema, ...servingOptions<TContext>([ApolloServerPluginInlineTraceDisabled()]) });
   await apollo.start();
   const http = await serveGraphqlHttp<TContext>({
+    ...options.listen,
     apollo,
+    routes: options.routes,
     context: async (request) => {
       const claims = await options.authenticate(request.headers.authorization);
       return options.context ? options.context(claims) : ({ claims } as TContext);

@@ -1,7 +1,9 @@
 /** The `irhub` command line. */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startCommand } from './start-command.ts';
+import { subgraphsCommand } from './subgraphs-command.ts';
+import { gatewayCommand } from './gateway-command.ts';
 import { sourcesCommand } from './sources-command.ts';
 import { procurementCommand } from './procurement-command.ts';
 import { oversightCommand, reportCommand } from './report-command.ts';
@@ -12,6 +14,10 @@ import { CONNECTOR_CHECK_USAGE, UsageError, connectorCheckCommand } from '../../
 
 const USAGE = `usage: irhub <command>
   start                                    start the hub (PORT, IRHUB_DATA_DIR, DATABASE_URL, IRHUB_DEMO=0)
+  subgraphs                                the hub without its gateway: subgraphs from IRHUB_SUBGRAPH_PORT
+                                           (IRHUB_SUBGRAPH_HOST, IRHUB_SUBGRAPH_PUBLIC_HOST), connectors on
+                                           IRHUB_CONNECTOR_PORTS
+  gateway --supergraph <file>              the gateway alone, serving that file (PORT, IRHUB_SECRET)
   sources add <id> --kind sql|rest|spreadsheet|remote --config <file.json|yaml|'{"url": …}'> [--credential-file <file>]
   sources add <id> --file <path.csv|xlsx>  register a spreadsheet source
   sources list | harvest <id> [--full] | remove <id>
@@ -40,12 +46,18 @@ const USAGE = `usage: irhub <command>
   jobs run <send-reminders|release-no-shows|offer-wait-list> [--at <time>]
                                            run a booking job now (or as of a time); the hub runs each every minute`;
 
+const LONG_RUNNING = new Set(['start', 'subgraphs', 'gateway']);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   const out = (line: string) => console.log(line);
   switch (command) {
     case 'start':
       return startCommand(process.env, out);
+    case 'subgraphs':
+      return subgraphsCommand(process.env, out);
+    case 'gateway':
+      return gatewayCommand(args, process.env, out);
     case 'sources':
       return sourcesCommand(args, out);
     case 'users':
@@ -73,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
       if (!data.supergraph.sdl) throw new CliError(`no supergraph yet: ${data.supergraph.lastError ?? 'not composed'}`);
       const sdl = data.supergraph.sdl.endsWith('\n') ? data.supergraph.sdl : `${data.supergraph.sdl}\n`;
       if (values.out) {
-        writeFileSync(values.out, sdl);
+        // a gateway following the file never reads half of it
+        writeFileSync(`${values.out}.tmp`, sdl);
+        renameSync(`${values.out}.tmp`, values.out);
         out(`supergraph written to ${values.out}`);
       } else process.stdout.write(sdl);
       if (data.supergraph.lastError) console.error(`note: the last composition failed: ${data.supergraph.lastError}`);
@@ -92,7 +106,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (process.argv[2] !== 'start') process.exit(code);
+    // the services end by themselves once closed; the other commands may leave sockets open
+    if (!LONG_RUNNING.has(process.argv[2])) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {

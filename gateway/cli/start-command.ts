@@ -1,8 +1,9 @@
 /** `irhub start` (and `npm start`): a whole hub in this process, until Ctrl-C. */
 import path from 'node:path';
 import { startHub, type Hub } from '../hub.ts';
-import { DEFAULT_DATA_DIR, writePrivateFile } from '../hub-files.ts';
+import { writePrivateFile } from '../hub-files.ts';
 import { createLogger } from '../observability/logger.ts';
+import { drainMsFromEnv, hubDataFromEnv, portFromEnv, untilStopped } from './service-env.ts';
 
 const EXAMPLE_QUERY = `{
   instruments(filter: { text: "扫描电镜", districts: ["南山区"] }, first: 5) {
@@ -12,23 +13,15 @@ const EXAMPLE_QUERY = `{
 }`;
 
 export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
-  const drainMs = Number(env.IRHUB_DRAIN_MS ?? 10_000);
-  if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`IRHUB_DRAIN_MS must be a whole number of milliseconds, got "${env.IRHUB_DRAIN_MS}"`);
+  const port = portFromEnv(env, 'PORT', 4000);
+  const drainMs = drainMsFromEnv(env);
   const logger = createLogger(env);
   const started = Date.now();
-  // whatever the hub and its embedded database create is its user's alone
-  process.umask(0o077);
-  const dataDir = path.resolve(env.IRHUB_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const hubData = hubDataFromEnv(env);
+  const { dataDir } = hubData;
   const hub = await startHub({
+    ...hubData,
     port,
-    dataDir,
-    databaseUrl: env.DATABASE_URL || undefined,
-    // replicas of one hub inside a database that holds other things too
-    databaseSchema: env.IRHUB_DATABASE_SCHEMA || undefined,
-    demo: env.IRHUB_DEMO !== '0',
-    jwksFile: env.IRHUB_JWKS_FILE || undefined,
     log: out,
     logger,
     drainMs,
@@ -44,11 +37,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
     out('');
     for (const line of await writeDemoTokens(hub, dataDir)) out(line);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   out(`stopping: no new connections; requests in flight have ${drainMs / 1000} s to finish`);
   await hub.close();
   return 0;

@@ -18,12 +18,8 @@ export interface HubMetrics {
   error(code: string): void;
 }
 
-export function createHubMetrics(db: Knex, supergraph: () => SupergraphState): HubMetrics {
-  const registry = new Registry();
-  const requests = new Counter({ name: 'irhub_http_requests_total', help: 'HTTP requests on the gateway port', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const requestSeconds = new Histogram({ name: 'irhub_http_request_duration_seconds', help: 'HTTP request latency on the gateway port', labelNames: ['route'], registers: [registry] });
-  const operationSeconds = new Histogram({ name: 'irhub_graphql_operation_duration_seconds', help: 'GraphQL operation latency by operation name', labelNames: ['operation'], registers: [registry] });
-  const errors = new Counter({ name: 'irhub_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [registry] });
+/** runs of harvests and jobs, read from the database at scrape time */
+function databaseGauges(db: Knex, registry: Registry): void {
   new Gauge({
     name: 'irhub_harvest_runs', help: 'harvest runs recorded in the database, by status', labelNames: ['status'], registers: [registry],
     async collect() {
@@ -41,6 +37,16 @@ export function createHubMetrics(db: Knex, supergraph: () => SupergraphState): H
       for (const row of rows) this.set({ job: 'flag-fake-busy', outcome: row.outcome }, Number(row.count));
     },
   });
+}
+
+/** without `db` (a gateway serving a supergraph file), the runs recorded in the database are left to a process that has it */
+export function createHubMetrics(db: Knex | undefined, supergraph: () => SupergraphState): HubMetrics {
+  const registry = new Registry();
+  const requests = new Counter({ name: 'irhub_http_requests_total', help: 'HTTP requests on the gateway port', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requestSeconds = new Histogram({ name: 'irhub_http_request_duration_seconds', help: 'HTTP request latency on the gateway port', labelNames: ['route'], registers: [registry] });
+  const operationSeconds = new Histogram({ name: 'irhub_graphql_operation_duration_seconds', help: 'GraphQL operation latency by operation name', labelNames: ['operation'], registers: [registry] });
+  const errors = new Counter({ name: 'irhub_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [registry] });
+  if (db) databaseGauges(db, registry);
   new Gauge({
     name: 'irhub_composition_seconds', help: 'time the last supergraph composition took', registers: [registry],
     collect() {

@@ -33,7 +33,8 @@ function json(status: number, body: unknown): StaticResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
 }
 
-export function createObservability(options: { db: Knex; supergraph: () => SupergraphState; logger: Logger }): Observability {
+/** `db`: the hub's database, when this process uses one (a gateway serving a supergraph file does not) */
+export function createObservability(options: { db?: Knex; supergraph: () => SupergraphState; logger: Logger }): Observability {
   const metrics = createHubMetrics(options.db, options.supergraph);
   return {
     logger: options.logger,
@@ -41,11 +42,11 @@ export function createObservability(options: { db: Knex; supergraph: () => Super
     async routes(request, url) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return null;
       if (url.pathname === '/ready') {
-        const database = await databaseAnswers(options.db);
+        const database = options.db ? await databaseAnswers(options.db) : null;
         const supergraph = options.supergraph().sdl !== null;
         const ready = database === null && supergraph;
         if (!ready) options.logger.warn({ database: database ?? 'ok', supergraph }, 'not ready');
-        return json(ready ? 200 : 503, { ready, database: database ?? 'ok', supergraph: supergraph ? 'served' : 'none composed yet' });
+        return json(ready ? 200 : 503, { ready, database: database ?? (options.db ? 'ok' : 'not used by this process'), supergraph: supergraph ? 'served' : 'none composed yet' });
       }
       if (url.pathname === '/metrics') {
         try {

@@ -43,7 +43,8 @@ export class RegistryComposition implements SupergraphManager {
   constructor(private readonly inputs: CompositionInputs, private readonly options: RegistryCompositionOptions) {}
 
   async initialize({ update }: SupergraphSdlHookOptions) {
-    await this.recompose();
+    // the hub composes as it starts; a gateway joining later takes what is served
+    if (!this.state.sdl) await this.recompose();
     if (!this.state.sdl) throw new Error(`the hub's own subgraphs do not compose: ${this.state.lastError}`);
     this.update = update;
     return { supergraphSdl: this.state.sdl, cleanup: () => this.composer.close() };

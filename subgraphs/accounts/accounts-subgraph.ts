@@ -49,7 +49,7 @@ function startAccountsSubgraph(services: HubServices) {
       revokeUserTokens: (_root, args: { id: string }, context: HubContext) => change(context, args.id, { revokeTokens: true }, 'revoking tokens'),
     },
   };
-  return serveHubSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers, authenticate: services.authenticate });
+  return serveHubSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers, authenticate: services.authenticate, listen: services.listen });
 }
 
 export const accountsSubgraph: HubSubgraphModule = { name: 'accounts', start: startAccountsSubgraph };

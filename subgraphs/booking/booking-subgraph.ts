@@ -218,6 +218,7 @@ function startBookingSubgraph(services: HubServices) {
     typeDefs: BOOKING_SDL,
     resolvers,
     authenticate: services.authenticate,
+    listen: services.listen,
     context: (claims) => ({
       claims,
       events: new DataLoader(async (ids: readonly string[]) => { const found = await eventsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }),

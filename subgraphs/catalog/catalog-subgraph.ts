@@ -32,10 +32,11 @@ async function buildApollo(db: Knex, sourceIds: readonly string[], ownerCalendar
   return apollo;
 }
 
-export async function startCatalogSubgraph(db: Knex, options: { port?: number; ownerCalendar: OwnerCalendar }): Promise<CatalogSubgraph> {
+export async function startCatalogSubgraph(db: Knex, options: { host?: string; port?: number; ownerCalendar: OwnerCalendar }): Promise<CatalogSubgraph> {
   let active: readonly string[] = [];
   let apollo = await buildApollo(db, active, options.ownerCalendar);
   const http: GraphqlHttpServer<CatalogContext> = await serveGraphqlHttp({
+    host: options.host,
     port: options.port,
     apollo,
     context: async () => ({ loaders: createCatalogLoaders(db, () => active) }),

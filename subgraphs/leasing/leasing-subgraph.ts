@@ -245,6 +245,7 @@ function startLeasingSubgraph(services: HubServices) {
     typeDefs: LEASING_SDL,
     resolvers,
     authenticate: services.authenticate,
+    listen: services.listen,
     context: (claims) => ({
       claims,
       events: new DataLoader(async (ids: readonly string[]) => { const found = await leaseEventsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }),

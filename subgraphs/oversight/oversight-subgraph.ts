@@ -365,7 +365,7 @@ function startOversightSubgraph(services: HubServices) {
     };
   };
 
-  return serveHubSubgraph<OversightContext>({ name: 'oversight', typeDefs: OVERSIGHT_SDL, resolvers, authenticate: services.authenticate, context }).then((served) => ({
+  return serveHubSubgraph<OversightContext>({ name: 'oversight', typeDefs: OVERSIGHT_SDL, resolvers, authenticate: services.authenticate, listen: services.listen, context }).then((served) => ({
     ...served,
     async close() {
       for (const job of jobs) job.stop();

@@ -174,6 +174,7 @@ function startProcurementSubgraph(services: HubServices) {
     typeDefs: PROCUREMENT_SDL,
     resolvers,
     authenticate: services.authenticate,
+    listen: services.listen,
     context: (claims) => ({ claims, decisions: new DataLoader(async (ids: readonly string[]) => { const found = await decisionsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }) }),
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Runs the connector of every registered source: hosted kinds (sql, rest, spreadsheet) are
- * served by the hub itself with serveConnector on a free port; a `remote` source is a
+ * served by the hub itself with serveConnector (on a free port, or the source's stored one when the
+ * hub runs as separate services); a `remote` source is a
  * connector the institution runs, reached at its URL. Either way the hub gets a subgraph URL,
  * its SDL, and a harvest endpoint, which answer only calls signed with the source's secret.
  */
@@ -12,7 +13,10 @@ import type { ConnectorKind } from './source-store.ts';
 
 export interface HostedConnector {
   sourceId: string;
+  /** where the hub itself calls it */
   url: string;
+  /** where a gateway calls it: its host as other machines name it when the hub runs as separate services */
+  routingUrl: string;
   typeDefs: string;
   close(): Promise<void>;
 }
@@ -22,6 +26,8 @@ export interface ConnectorHostOptions {
   baseDir: string;
   /** the source's current secret, read on every call so that a rotation takes effect at once */
   credential: () => string;
+  /** where a hosted connector listens (a free loopback port when not given), and the host routing URLs name */
+  listen?: { host?: string; port?: number; publicHost?: string };
 }
 
 async function fetchRemoteSdl(sourceId: string, url: string, credential: string): Promise<string> {
@@ -47,15 +53,18 @@ export async function hostConnector(sourceId: string, kind: ConnectorKind, confi
     const url = config.url;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new GraphQLError(`source ${sourceId}: a remote connector needs "url": "http://…" in its config`);
     const typeDefs = await fetchRemoteSdl(sourceId, url, options.credential());
-    return { sourceId, url: url.replace(/\/$/, ''), typeDefs, close: async () => {} };
+    const base = url.replace(/\/$/, '');
+    return { sourceId, url: base, routingUrl: base, typeDefs, close: async () => {} };
   }
   const { adapter, defaults } = await openConnectorAdapter(kind, sourceId, config, options.baseDir);
   let served: ServedConnector;
   try {
-    served = await serveConnector({ sourceId, adapter, defaults, credential: options.credential });
+    served = await serveConnector({ sourceId, adapter, defaults, credential: options.credential, host: options.listen?.host, port: options.listen?.port });
   } catch (error) {
     await adapter.close?.();
     throw error;
   }
-  return served;
+  const routingUrl = new URL(served.url);
+  if (options.listen?.publicHost) routingUrl.hostname = options.listen.publicHost;
+  return { ...served, routingUrl: routingUrl.origin };
 }

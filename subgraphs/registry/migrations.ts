@@ -60,4 +60,15 @@ export const registryMigrations: NamedMigration[] = [
       await db.raw('alter table sources alter column config type jsonb using config::jsonb');
     },
   },
+  {
+    name: '2026-11-30-02-connector-ports',
+    async up(db) {
+      // the port a hosted connector listens on when the hub runs as separate services: stored, so the
+      // supergraph's routing URL of the source is the same after every restart and on every replica
+      await db.schema.alterTable('sources', (t) => t.integer('connector_port').unique());
+    },
+    async down(db) {
+      await db.schema.alterTable('sources', (t) => t.dropColumn('connector_port'));
+    },
+  },
 ];

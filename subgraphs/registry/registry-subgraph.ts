@@ -1,5 +1,6 @@
 /** The registry subgraph: the admin API over the source registry. Every operation needs ADMIN. */
 import { readFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { dateTimeScalar } from '../../schema/scalars.ts';
@@ -9,6 +10,7 @@ import type { SourceStatus } from './source-registry.ts';
 import { addCentreSynonym, decideSynonym, listSynonyms, type SynonymRow, type SynonymStatus } from '../catalog/search/learned-synonyms.ts';
 import { foldText } from '../catalog/search/text-analysis.ts';
 import type { ConnectorKind, HarvestRunRow } from './source-store.ts';
+import { HttpError, type JsonRoute } from '../../connectors/sdk/graphql-http.ts';
 
 const REGISTRY_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -33,6 +35,23 @@ function parseConfig(id: string, text: string): Record<string, unknown> {
     throw new GraphQLError(`source ${id}: config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   throw new GraphQLError(`source ${id}: config must be a JSON object`, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** where a gateway running as a process of its own gets the secrets it signs its calls to connectors with */
+export const CONNECTOR_CREDENTIALS_PATH = '/connector-credentials';
+
+/**
+ * The connectors' credentials, for the hub's own gateway only: it shows the key derived from the hub's
+ * secret (IRHUB_SECRET), which a holder could equally use to open the sealed copies in the database.
+ * Users' tokens, the admin's included, get nothing here: identity and connector secrets stay apart.
+ */
+function connectorCredentialsRoute(services: HubServices): JsonRoute {
+  const expected = Buffer.from(`Bearer ${services.gatewayKey}`);
+  return async (_url, request) => {
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'connector credentials are given to the hub\'s gateway only (Authorization: Bearer <key derived from IRHUB_SECRET>)');
+    return { credentials: services.registry.connectorCredentials() };
+  };
 }
 
 function startRegistrySubgraph(services: HubServices) {
@@ -129,7 +148,10 @@ function startRegistrySubgraph(services: HubServices) {
       rejectedRows: (r: HarvestRunRow, args: { first: number }) => r.rejected_rows.slice(0, Math.max(0, args.first)),
     },
   };
-  return serveHubSubgraph({ name: 'registry', typeDefs: REGISTRY_SDL, resolvers, authenticate: services.authenticate });
+  return serveHubSubgraph({
+    name: 'registry', typeDefs: REGISTRY_SDL, resolvers, authenticate: services.authenticate, listen: services.listen,
+    routes: { [CONNECTOR_CREDENTIALS_PATH]: connectorCredentialsRoute(services) },
+  });
 }
 
 export const registrySubgraph: HubSubgraphModule = { name: 'registry', start: startRegistrySubgraph };

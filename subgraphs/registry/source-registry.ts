@@ -13,7 +13,7 @@ import { newSourceSecret } from '../../connectors/sdk/hub-credential.ts';
 import type { Sealer } from '../storage/sealed-text.ts';
 import { hostConnector, type HostedConnector } from './connector-host.ts';
 import { failAbandonedRuns, runHarvest } from './harvest.ts';
-import { CONNECTOR_KINDS, SourceStore, type ConnectorKind, type HarvestRunRow, type SourceRow } from './source-store.ts';
+import { CONNECTOR_KINDS, SourceStore, type ConnectorKind, type HarvestRunRow, type PortRange, type SourceRow } from './source-store.ts';
 
 export const DEFAULT_SCHEDULE = '17 */6 * * *';
 const HUB_TYPE_NAMES = new Set(['Instrument', 'Institution', 'LiveStatus']);
@@ -56,6 +56,11 @@ export interface SourceRegistryOptions {
   sealer: Sealer;
   /** harvests write the index a step per transaction (the embedded database: see index-writer.ts) */
   writeHarvestsInSteps: boolean;
+  /**
+   * hosted connectors listen on this host, each on a port of the range stored for its source, so that
+   * their routing URLs survive restarts (separate services); without it, on free loopback ports
+   */
+  connectorListen?: { host: string; publicHost: string; ports: PortRange };
   /** a harvest run still RUNNING this long after it began, when the hub starts, is one whose process died */
   abandonedRunAfterMs?: number;
 }
@@ -142,7 +147,9 @@ export class SourceRegistry {
 
   private async startConnector(source: SourceRow): Promise<void> {
     try {
-      this.connectors.set(source.id, await hostConnector(source.id, source.kind, source.config, this.hostOptions(source.id)));
+      const listen = this.options.connectorListen;
+      const port = listen && source.kind !== 'remote' ? await this.store.claimConnectorPort(source.id, listen.ports) : undefined;
+      this.connectors.set(source.id, await hostConnector(source.id, source.kind, source.config, this.hostOptions(source.id, port)));
       this.connectorErrors.delete(source.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -157,13 +164,21 @@ export class SourceRegistry {
       { name: `harvest-${source.id}`, timezone: 'Asia/Shanghai' }));
   }
 
-  private hostOptions(sourceId: string) {
-    return { baseDir: this.options.baseDir, credential: () => this.credentials.get(sourceId) ?? '' };
+  private hostOptions(sourceId: string, port: number | undefined) {
+    return { baseDir: this.options.baseDir, credential: () => this.credentials.get(sourceId) ?? '', listen: { host: this.options.connectorListen?.host, publicHost: this.options.connectorListen?.publicHost, port } };
   }
 
   /** subgraphs of the sources whose connector runs, for composition */
   connectorSubgraphs(): SubgraphEndpoint[] {
-    return [...this.connectors.values()].map((c) => ({ name: c.sourceId, url: `${c.url}/graphql`, typeDefs: c.typeDefs }));
+    return [...this.connectors.values()].map((c) => ({ name: c.sourceId, url: `${c.routingUrl}/graphql`, typeDefs: c.typeDefs }));
+  }
+
+  /** the secret of every running connector, by source id: what a gateway of its own process signs its calls with */
+  connectorCredentials(): Record<string, string> {
+    return Object.fromEntries([...this.connectors.keys()].flatMap((id) => {
+      const credential = this.credentials.get(id);
+      return credential ? [[id, credential]] : [];
+    }));
   }
 
   /** a source's running connector and the secret to sign calls to it with, or null */
@@ -228,14 +243,16 @@ export class SourceRegistry {
     this.credentials.set(input.id, credential);
 
     // the connector must start (config valid, owner's system reachable, mapping matches) before anything is stored
+    const listen = this.options.connectorListen;
+    const port = listen && input.kind !== 'remote' ? await this.store.freeConnectorPort(listen.ports) : undefined;
     let connector: HostedConnector;
     try {
-      connector = await hostConnector(input.id, input.kind, input.config, this.hostOptions(input.id));
+      connector = await hostConnector(input.id, input.kind, input.config, this.hostOptions(input.id, port));
     } catch (error) {
       this.credentials.delete(input.id);
       throw badInput(error instanceof Error ? error.message : String(error));
     }
-    const row = { id: input.id, kind: input.kind, display_name: input.displayName ?? input.id, config: input.config, credential, schedule };
+    const row = { id: input.id, kind: input.kind, display_name: input.displayName ?? input.id, config: input.config, credential, schedule, connector_port: port ?? null };
     try {
       await this.store.insert(row);
     } catch (error) {

@@ -23,6 +23,14 @@ export interface SourceRow {
   created_at: Date;
   updated_at: Date;
   harvested_until: Date | null;
+  /** where its hosted connector listens when the hub runs as separate services (null: a free port) */
+  connector_port: number | null;
+}
+
+/** the ports hosted connectors may listen on, both ends included */
+export interface PortRange {
+  from: number;
+  to: number;
 }
 
 export interface HarvestRunRow {
@@ -60,8 +68,31 @@ export class SourceStore {
     return row ? this.opened(row) : null;
   }
 
-  async insert(row: Pick<SourceRow, 'id' | 'kind' | 'display_name' | 'config' | 'credential' | 'schedule'>): Promise<void> {
+  async insert(row: Pick<SourceRow, 'id' | 'kind' | 'display_name' | 'config' | 'credential' | 'schedule'> & { connector_port?: number | null }): Promise<void> {
     await this.db('sources').insert({ ...row, config: this.sealer.seal(JSON.stringify(row.config)), credential: this.sealer.seal(row.credential) });
+  }
+
+  /** the lowest port of the range no stored source has */
+  async freeConnectorPort(range: PortRange): Promise<number> {
+    const taken = new Set((await this.db('sources').whereBetween('connector_port', [range.from, range.to]).pluck('connector_port')).map(Number));
+    for (let port = range.from; port <= range.to; port++) if (!taken.has(port)) return port;
+    throw new Error(`every connector port of ${range.from}-${range.to} is taken (IRHUB_CONNECTOR_PORTS): widen the range`);
+  }
+
+  /** the source's stored port, or the first free one of the range stored for it (a replica claiming the same one at the same time makes the other try the next) */
+  async claimConnectorPort(id: string, range: PortRange): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.db('sources').where({ id }).first('connector_port') as { connector_port: number | null } | undefined;
+      if (!row) throw new Error(`no source ${id}`);
+      if (row.connector_port !== null && row.connector_port >= range.from && row.connector_port <= range.to) return row.connector_port;
+      const port = await this.freeConnectorPort(range);
+      try {
+        await this.db('sources').where({ id }).update({ connector_port: port });
+        return port;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505' || attempt >= 10) throw error;
+      }
+    }
   }
 
   async updateConfig(id: string, config: Record<string, unknown>): Promise<void> {
