@@ -112,7 +112,8 @@ describe.each(DATABASE_TARGETS)('separate services ($name)', (target) => {
   }, 600_000);
 
   it('serves a search with live fields and a booking through a gateway that reads only the file', async () => {
-    const file = path.join(data.dir, 'supergraph.graphql');
+    // not the subgraphs' own copy (supergraph.graphql in their data directory): one only `irhub supergraph --out` writes
+    const file = path.join(data.dir, 'served.graphql');
     gateway = await startIrhubProcess(['gateway', '--supergraph', file], {
       // nothing of the subgraphs' but the shared secret
       IRHUB_SECRET: env.IRHUB_SECRET, IRHUB_DATA_DIR: gatewayData.dir, DATABASE_URL: '', IRHUB_DATABASE_SCHEMA: '', PORT: String(gatewayPort), IRHUB_LOG_LEVEL: 'warn',
