@@ -36,9 +36,18 @@ function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** a Latin word as the patterns hold it, lightly stemmed (microscopes/microscopy → microscop) */
+/**
+ * a Latin word as the patterns hold it, lightly stemmed (microscopes/microscopy → microscop), to a
+ * fixed point so that a form already stemmed once meets its full word ("Eclips" and "Eclipse",
+ * "assays" and "assay")
+ */
 function stem(word: string): string {
-  return word.length > 4 ? word.replace(/(ies|es|s|y|e)$/, '') : word;
+  let stemmed = word;
+  for (let shorter = stemmed; stemmed.length > 4; stemmed = shorter) {
+    shorter = stemmed.replace(/(ies|es|s|y|e)$/, '');
+    if (shorter === stemmed) break;
+  }
+  return stemmed;
 }
 
 /** Latin words, spelling-corrected, and split at letter–digit boundaries ("lambda950" → lambda, 950) */
@@ -63,6 +72,8 @@ function addPattern(key: string, name: string, productLine: boolean, makers?: re
   const w = words(name);
   if (w.length === 0) return;
   PATTERNS.push({ key, name, cjk: false, words: w, length: w.join('').length, productLine, makers });
+  // a series and its number are written either way round: "1260 Infinity", "Infinity 1260"
+  if (productLine && w.length === 2 && /^\d+$/.test(w[0]) !== /^\d+$/.test(w[1])) PATTERNS.push({ key, name, cjk: false, words: [w[1], w[0]], length: w.join('').length, productLine, makers });
   // abbreviations are also written run together: FE-SEM as FESEM, LC-MS as LCMS
   if (w.length > 1 && w.join('').length <= 8) PATTERNS.push({ key, name, cjk: false, words: [w.join('')], length: w.join('').length, productLine, makers });
 }
@@ -144,6 +155,10 @@ function recognize(text: string, fromRecord: boolean): RecognizedType[] {
   const takenChars = new Array<boolean>(cjkText.length).fill(false);
   const takenWords = new Array<boolean>(textWords.length).fill(false);
   const found = new Map<string, RecognizedType>();
+  const hits = new Map<string, number>();
+  // the kind that only the last word named, by itself: a cut word may happen to be a short name
+  // ("Mass Spect" is not SPECT imaging)
+  let lastWordAlone: string | null = null;
   const wholeWords = textWords.join(' ');
   const candidates = candidatePatterns(cjkText, textWords, fromRecord).filter((p) => fromRecord || !p.productLine);
   for (const p of candidates) {
@@ -163,26 +178,34 @@ function recognize(text: string, fromRecord: boolean): RecognizedType[] {
       const { n, cut } = matchesAt(p, textWords, i, false);
       if (!n || cut || takenWords.slice(i, i + n).some(Boolean)) continue;
       takenWords.fill(true, i, i + n);
-      if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: !p.productLine && wholeWords === p.words.join(' ') && !CJK.test(text) });
+      hits.set(p.key, (hits.get(p.key) ?? 0) + 1);
+      if (i === textWords.length - 1 && n === 1 && textWords.length > 1) lastWordAlone = p.key;
+      if (!found.has(p.key)) found.set(p.key, { key: p.key, matched: p.name, exact: !p.productLine && wholeWords === p.words.join(' ') && !CJK.test(text), ...(p.makers ? { makers: p.makers } : {}) });
     }
   }
   // a cut name may have been any kind its words begin: the kinds it cuts at their last word when there
   // are such ("MASS SPEC" is a mass spectrometer, not a MALDI-TOF), else all it begins when few ("Gas
   // Chro…": a GC or a GC-MS), none when many. Product lines are names, not descriptions: a cut word
   // that begins one ("Spatial Light Modula…") says nothing of it.
-  if (fromRecord && textWords.length && !takenWords[textWords.length - 1]) {
+  if (fromRecord && textWords.length && (!takenWords[textWords.length - 1] || lastWordAlone)) {
+    const last = textWords.length - 1;
     const cut = new Map<string, { name: string; complete: boolean }>();
     for (const p of candidates) {
       if (p.cjk || p.productLine) continue;
       const at = textWords.findIndex((_, i) => matchesAt(p, textWords, i, true).cut);
-      if (at < 0 || takenWords.slice(at).some(Boolean)) continue;
+      if (at < 0 || takenWords.slice(at, last).some(Boolean)) continue;
+      // a word that names a kind by itself stands unless the words before it begin a longer name
+      if (takenWords[last] && (at === last || p.words.length !== textWords.length - at)) continue;
       const complete = p.words.length === textWords.length - at;
       const known = cut.get(p.key);
       if (!known || (complete && !known.complete)) cut.set(p.key, { name: p.name, complete });
     }
     const completed = [...cut].filter(([, c]) => c.complete);
     const kinds = completed.length ? completed : [...cut];
-    if (kinds.length <= MAX_CUT_KINDS) for (const [key, { name }] of kinds) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
+    if (kinds.length && kinds.length <= MAX_CUT_KINDS) {
+      if (takenWords[last] && lastWordAlone && hits.get(lastWordAlone) === 1) found.delete(lastWordAlone);
+      for (const [key, { name }] of kinds) if (!found.has(key)) found.set(key, { key, matched: name, exact: false });
+    }
   }
   return [...found.values()];
 }

@@ -40,6 +40,9 @@ describe.each(DATABASE_TARGETS)('search over real wording ($name)', (target) => 
       row('A9', '蜂群称重监测仪（BHS）'),
       row('A10', '蜂群称重监测仪'),
       row('A11', '声悬浮样品台', '', 'APL-3000X'),
+      row('A12', 'Mira 9000D V5 XW OPT'),
+      row('A13', '4800 Madi Mass Spect'),
+      row('A14', 'Infinity 1260 HPLC w'),
     ]);
     const second = writeSheet(hub.dataDir, 'owner-b.csv', [row('B1', 'Acoustic Levitator', '', 'APL3000X')]);
     for (const [id, file] of [['ownera', first], ['ownerb', second]]) {
@@ -77,6 +80,23 @@ describe.each(DATABASE_TARGETS)('search over real wording ($name)', (target) => 
     const cut = found.edges.find((e) => e.node.localId === 'A6');
     expect(cut?.node.instrumentTypes.map((t) => t.key)).toContain('FE_SEM');
     expect(await ids('scanning electron microscope')).toContain('A6');
+  });
+
+  it('ranks a record whose owner wrote the searched words above one the hub knows only by its product line', async () => {
+    const found = await search('FE-SEM');
+    const types = (id: string) => found.edges.find((e) => e.node.localId === id)?.node.instrumentTypes.map((t) => t.key);
+    expect(types('A12')).toContain('FE_SEM');
+    expect(types('A6')).toContain('FE_SEM');
+    const order = found.edges.map((e) => e.node.localId);
+    expect(order.indexOf('A6')).toBeLessThan(order.indexOf('A12'));
+  });
+
+  it('reads a cut last word as the longer name the words before it begin, and a product line either way round with its maker', async () => {
+    const massSpec = (await search('质谱仪')).edges.find((e) => e.node.localId === 'A13');
+    expect(massSpec).toBeDefined();
+    expect(massSpec!.node.instrumentTypes.map((t) => t.key)).not.toContain('SPECT');
+    // "Infinity 1260" is Agilent's 1260 Infinity: the maker it never names finds it
+    expect(await ids('Agilent 1260')).toContain('A14');
   });
 
   it('learns synonyms from bilingual records, parenthesised abbreviations and shared models, and shows them', async () => {

@@ -253,7 +253,7 @@ export const INSTRUMENT_WORDS: TermPair[] = [
   w('分辨率', 'resolution'),
   // lasers and optics
   w('激光', 'laser'),
-  w('飞秒', 'femtosecond'),
+  w('飞秒', 'femtosecond|femto'),
   w('皮秒', 'picosecond'),
   w('纳秒', 'nanosecond'),
   w('连续|连续波', 'continuous wave|continuous-wave|CW'),

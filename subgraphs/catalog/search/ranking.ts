@@ -5,7 +5,8 @@
  * Scoring reads every row it scores, and at a million instruments a common type has tens of
  * thousands of members ("核磁共振波谱仪": 17,000), spread over as many table pages. So the rows to
  * score are gathered first, from the index, along each way a row can match — its exact model, its
- * exact type, its type, all of its words — each way stopping after `CANDIDATES_PER_WAY` rows, and
+ * type said in its owner's own words, its exact type, its type, all of its words — each way
+ * stopping after `CANDIDATES_PER_WAY` rows, and
  * only those are scored. When no way reached its limit the candidates are every match, and ranking
  * and count are exact. When one did, its rows left out match the same way as rows already scored
  * (members of the same named type, or rows holding all the words), so they tie with what is shown
@@ -13,7 +14,7 @@
  */
 import type { Knex } from 'knex';
 import { applyDimensions, applyTextMatch, whereWords, type InstrumentFilterInput } from '../instrument-filter.ts';
-import { anyUnitTsquery, SCORE_WEIGHTS, unitTsquery, type TextQuery } from './text-query.ts';
+import { allUnitsTsquery, anyUnitTsquery, SCORE_WEIGHTS, unitTsquery, type TextQuery } from './text-query.ts';
 
 /** rows taken along each way of matching — ten pages of twenty; deeper pages take more */
 export const CANDIDATES_PER_WAY = 200;
@@ -33,7 +34,7 @@ function coverageSql(text: TextQuery): { sql: string; bindings: string[] } {
   const total = text.units.reduce((sum, u) => sum + weight(u.generic), 0);
   return {
     sql: `((${text.units.map((u) => `${weight(u.generic)} * (i.search_vector @@ to_tsquery('simple', ?))::int`).join(' + ')}) / ${total})`,
-    bindings: text.units.map(unitTsquery),
+    bindings: text.units.map((u) => unitTsquery(u)),
   };
 }
 
@@ -55,6 +56,12 @@ function matchWays(text: TextQuery): Array<{ way: string; where(q: Knex.QueryBui
     // rows saying every unit first, so a limit on the rows saying enough never crowds them out
     ways.push({ way: 'every word', where: (q) => whereWords(q, text, 'every') });
     ways.push({ way: 'enough words', where: (q) => whereWords(q, text, 'enough') });
+  }
+  const ownWords = allUnitsTsquery(text, true);
+  if (text.typeKeys.length && ownWords) {
+    // members of a type rank by whether their owners wrote the searched words themselves: those
+    // that did are gathered apart, so a type's other thousands never crowd them out
+    ways.push({ way: 'type in own words', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]).whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [ownWords]) });
   }
   if (text.exactTypeKeys.length) ways.push({ way: 'exact type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.exactTypeKeys]) });
   if (text.typeKeys.length > text.exactTypeKeys.length) ways.push({ way: 'type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]) });

@@ -1,7 +1,7 @@
 /**
  * What the index stores for searching one instrument: its recognised thesaurus types, and its
- * analysed terms in two weights — what the instrument is called (name, English name, model,
- * maker, and every name of its recognised types, so a query in one wording finds instruments
+ * analysed terms in two weights — what the owner calls it (name, English name, model, maker) and
+ * the rest: every name of its recognised types (so a query in one wording finds instruments
  * recorded in another) and what it does (specs, functions).
  *
  * A record is read as owners write them: its types also come from a product line given instead
@@ -15,7 +15,7 @@ import { analyzeText, type AnalyzeOptions } from './text-analysis.ts';
 
 export interface SearchDocument {
   typeKeys: string[];
-  /** space-separated terms, weight A */
+  /** space-separated terms, weight A: the owner's own words for it */
   nameTerms: string;
   /** space-separated terms, weight C */
   detailTerms: string;
@@ -75,9 +75,11 @@ export function searchDocument(instrument: Indexed): SearchDocument {
   const nameTerms = new Set([
     ...[instrument.name, instrument.nameEn].flatMap((t) => analyzed(t, { completeLastWord: true })),
     ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers].flatMap((t) => analyzed(t)),
-    ...typeKeys.flatMap(typeTerms),
   ]);
-  const detailTerms = new Set([instrument.specs, instrument.functions].flatMap((t) => analyzed(t)));
+  // the names of its kinds match like its own words but weigh like its details: among records of a
+  // kind, the one whose owner wrote the searched words ("Field Emission Scann" for FE-SEM) ranks above
+  // the one the hub only knows to be of it ("Mira 9000D")
+  const detailTerms = new Set([...typeKeys.flatMap(typeTerms), ...[instrument.specs, instrument.functions].flatMap((t) => analyzed(t))]);
   for (const t of nameTerms) detailTerms.delete(t);
   return { typeKeys, nameTerms: [...nameTerms].join(' '), detailTerms: [...detailTerms].join(' ') };
 }

@@ -34,22 +34,26 @@ export function parseTextQuery(query: string, phrases: PhraseTable = THESAURUS_T
   };
 }
 
-const quote = (term: string) => (term.endsWith(PREFIX) ? `'${term.slice(0, -1).replace(/'/g, "''")}':*` : `'${term.replace(/'/g, "''")}'`);
+/** a term as a tsquery operand; `ownWords` restricts it to the owner's own words (weight A, search-document.ts) */
+const quote = (term: string, ownWords = false) => {
+  const weight = ownWords ? 'A' : '';
+  return term.endsWith(PREFIX) ? `'${term.slice(0, -1).replace(/'/g, "''")}':*${weight}` : `'${term.replace(/'/g, "''")}'${weight ? `:${weight}` : ''}`;
+};
 
 /** one unit as a tsquery: any of its alternatives, each all of its terms */
-export function unitTsquery(unit: QueryUnit): string {
-  return `(${unit.alternatives.map((terms) => `(${terms.map(quote).join(' & ')})`).join(' | ')})`;
+export function unitTsquery(unit: QueryUnit, ownWords = false): string {
+  return `(${unit.alternatives.map((terms) => `(${terms.map((t) => quote(t, ownWords)).join(' & ')})`).join(' | ')})`;
 }
 
 /** a tsquery over plain terms; terms are [a-z0-9] or CJK only, quoted anyway */
 export function tsquery(terms: readonly string[], operator: '&' | '|'): string {
-  return terms.map(quote).join(` ${operator} `);
+  return terms.map((t) => quote(t)).join(` ${operator} `);
 }
 
-/** a record that says every unit (generic ones aside) */
-export function allUnitsTsquery(text: TextQuery): string | null {
+/** a record that says every unit (generic ones aside), or whose owner does in its own words */
+export function allUnitsTsquery(text: TextQuery, ownWords = false): string | null {
   const units = text.units.filter((u) => !u.generic);
-  return units.length ? units.map(unitTsquery).join(' & ') : null;
+  return units.length ? units.map((u) => unitTsquery(u, ownWords)).join(' & ') : null;
 }
 
 /**
@@ -57,7 +61,7 @@ export function allUnitsTsquery(text: TextQuery): string | null {
  * index answers it exactly (no heap recheck of every record holding one common word).
  */
 export function enoughUnitsTsquery(text: TextQuery): string | null {
-  const units = text.units.filter((u) => !u.generic).map(unitTsquery);
+  const units = text.units.filter((u) => !u.generic).map((u) => unitTsquery(u));
   if (!units.length) return null;
   if (text.required >= units.length) return units.join(' & ');
   const combos: string[] = [];
@@ -74,7 +78,7 @@ export function enoughUnitsTsquery(text: TextQuery): string | null {
 
 /** any unit at all, for ranking by how much of the text a record says */
 export function anyUnitTsquery(text: TextQuery): string | null {
-  return text.units.length ? text.units.map(unitTsquery).join(' | ') : null;
+  return text.units.length ? text.units.map((u) => unitTsquery(u)).join(' | ') : null;
 }
 
 export const SCORE_WEIGHTS = { exactModel: 4, exactType: 3, type: 1.5, coverage: 2, text: 1 } as const;
