@@ -54,6 +54,13 @@ export function createHubMetrics(db: Knex | undefined, supergraph: () => Supergr
       if (ms !== null) this.set(ms / 1000);
     },
   });
+  new Gauge({
+    name: 'irhub_composition_hints', help: 'hints of the served supergraph\'s composition, by code', labelNames: ['code'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [code, n] of Object.entries(supergraph().hintCounts)) this.set({ code }, n);
+    },
+  });
   const operations = new Set<string>();
   return {
     registry,

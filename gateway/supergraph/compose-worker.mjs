@@ -12,7 +12,8 @@ parentPort.on('message', (job) => {
     if (result.errors) {
       parentPort.postMessage({ id: job.id, ok: false, errors: result.errors.map((e) => e.message), ms: Date.now() - started });
     } else {
-      parentPort.postMessage({ id: job.id, ok: true, supergraphSdl: result.supergraphSdl, ms: Date.now() - started });
+      const hints = result.hints.map((h) => ({ code: h.definition.code, message: h.message }));
+      parentPort.postMessage({ id: job.id, ok: true, supergraphSdl: result.supergraphSdl, hints, ms: Date.now() - started });
     }
   } catch (error) {
     parentPort.postMessage({ id: job.id, ok: false, errors: [error instanceof Error ? error.message : String(error)], ms: Date.now() - started });

@@ -7,8 +7,14 @@ export interface SubgraphSource {
   typeDefs: string;
 }
 
+/** what composition noticed but accepted (a field's description differing between subgraphs…) */
+export interface CompositionHint {
+  code: string;
+  message: string;
+}
+
 export type CompositionResult =
-  | { ok: true; supergraphSdl: string; ms: number }
+  | { ok: true; supergraphSdl: string; hints: CompositionHint[]; ms: number }
   | { ok: false; errors: string[]; ms: number };
 
 type Job = { id: number; resolve: (result: CompositionResult) => void; reject: (error: Error) => void };

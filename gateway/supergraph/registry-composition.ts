@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { SupergraphState } from '../../subgraphs/registry/registry-subgraph.ts';
 import type { SubgraphEndpoint } from '../../subgraphs/registry/source-registry.ts';
-import { Composer, type CompositionResult } from './compose.ts';
+import { Composer, type CompositionHint, type CompositionResult } from './compose.ts';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
 
@@ -38,7 +38,7 @@ export class RegistryComposition implements SupergraphManager {
   private update: SupergraphSdlHookOptions['update'] | null = null;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
-  readonly state: SupergraphState = { sdl: null, composedAt: null, sourceIds: [], composeMs: null, lastError: null, lastErrorAt: null };
+  readonly state: SupergraphState = { sdl: null, composedAt: null, sourceIds: [], composeMs: null, hintCounts: {}, lastError: null, lastErrorAt: null };
 
   constructor(private readonly inputs: CompositionInputs, private readonly options: RegistryCompositionOptions) {}
 
@@ -76,7 +76,7 @@ export class RegistryComposition implements SupergraphManager {
     const full = await this.compose(all, connectors);
     if (full.ok) {
       this.inputs.reportSourceErrors(new Map());
-      await this.serve(all, full.supergraphSdl, full.ms);
+      await this.serve(all, full.supergraphSdl, full.hints, full.ms);
       return;
     }
     const reason = full.errors.join('; ');
@@ -102,7 +102,7 @@ export class RegistryComposition implements SupergraphManager {
     }
     this.inputs.reportSourceErrors(errors);
     for (const message of errors.values()) this.options.log(message);
-    if (served.ok) await this.serve(accepted, served.supergraphSdl, served.ms);
+    if (served.ok) await this.serve(accepted, served.supergraphSdl, served.hints, served.ms);
     this.state.lastError = [...errors.values()].join('\n') || null;
     this.state.lastErrorAt = errors.size ? new Date() : null;
   }
@@ -113,16 +113,18 @@ export class RegistryComposition implements SupergraphManager {
     this.options.log(message);
   }
 
-  private async serve(sourceIds: string[], sdl: string, ms: number): Promise<void> {
+  private async serve(sourceIds: string[], sdl: string, hints: readonly CompositionHint[], ms: number): Promise<void> {
     if (sdl === this.state.sdl) return;
     const previous = this.state.sourceIds;
     // the catalog first serves both old and new types, so neither supergraph's plans break mid-swap
     await this.inputs.useCatalogSources([...new Set([...previous, ...sourceIds])]);
     this.update?.(sdl);
     if (previous.some((id) => !sourceIds.includes(id))) await this.inputs.useCatalogSources(sourceIds);
-    Object.assign(this.state, { sdl, composedAt: new Date(), sourceIds, composeMs: ms, lastError: null, lastErrorAt: null });
+    const hintCounts: Record<string, number> = {};
+    for (const hint of hints) hintCounts[hint.code] = (hintCounts[hint.code] ?? 0) + 1;
+    Object.assign(this.state, { sdl, composedAt: new Date(), sourceIds, composeMs: ms, hintCounts, lastError: null, lastErrorAt: null });
     await this.store(sdl, sourceIds, ms);
-    this.options.log(`supergraph composed with ${sourceIds.length} source(s) in ${ms} ms`);
+    this.options.log(`supergraph composed with ${sourceIds.length} source(s) in ${ms} ms${hintSummary(hints, hintCounts)}`);
   }
 
   /** kept for other gateway replicas or Apollo Router, which can serve the same file */
@@ -132,4 +134,17 @@ export class RegistryComposition implements SupergraphManager {
     await rename(`${file}.tmp`, file);
     await this.options.db('supergraphs').insert({ sdl, source_ids: JSON.stringify(sourceIds), status: 'SERVED', compose_ms: ms });
   }
+}
+
+/**
+ * Hints counted by code, with the first of each as an example: one a source (a description the
+ * connector words differently) would otherwise bury the line at hundreds of sources.
+ */
+function hintSummary(hints: readonly CompositionHint[], counts: Record<string, number>): string {
+  if (hints.length === 0) return '';
+  const codes = Object.entries(counts).map(([code, n]) => {
+    const example = hints.find((h) => h.code === code)!.message.replace(/\s+/g, ' ');
+    return `${code} ×${n} (e.g. ${example.length > 160 ? `${example.slice(0, 160)}…` : example})`;
+  });
+  return `; ${hints.length} composition hint(s): ${codes.join('; ')}`;
 }

@@ -19,6 +19,8 @@ export interface SupergraphState {
   composedAt: Date | null;
   sourceIds: string[];
   composeMs: number | null;
+  /** the served composition's hints, counted by code */
+  hintCounts: Record<string, number>;
   lastError: string | null;
   lastErrorAt: Date | null;
 }
