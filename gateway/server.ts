@@ -8,6 +8,7 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphManager } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { serveGraphqlHttp, type StaticResponse } from '../connectors/sdk/graphql-http.ts';
 import { servingOptions } from '../connectors/sdk/apollo-options.ts';
@@ -68,6 +69,9 @@ class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (this.isHubSubgraph && 'authorization' in context && context.authorization) request.http?.headers.set('authorization', context.authorization);
+    // the subgraph continues the trace of this fetch (gateway.fetch is the active span here); nothing without tracing
+    const headers = request.http?.headers;
+    if (headers) propagation.inject(otelContext.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
   }
 
   /** A subgraph that refuses a request (a variable its scalar rejects) says why; pass that on, not "400: Bad Request". */
@@ -131,6 +135,7 @@ export async function startGateway(options: GatewayOptions) {
     port: options.port,
     host: options.host ?? '0.0.0.0',
     apollo,
+    traceName: 'gateway',
     maxBodyBytes: options.limits.maxBodyBytes,
     onRequest: accessLog(options.observability.logger, options.observability.metrics),
     files: async (request, url) => (loaded ? null : notLoaded(url)) ?? (await options.observability.routes(request, url)) ?? (await ide(request, url)) ?? (await options.feeds?.(request, url)) ?? null,

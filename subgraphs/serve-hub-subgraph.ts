@@ -81,6 +81,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
     ...options.listen,
     apollo,
     routes: options.routes,
+    traceName: options.name,
     context: async (request) => {
       const claims = await options.authenticate(request.headers.authorization);
       return options.context ? options.context(claims) : ({ claims } as TContext);

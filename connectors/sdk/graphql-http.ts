@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 
 export type JsonRoute = (url: URL, request: http.IncomingMessage) => Promise<unknown>;
 
@@ -37,6 +38,8 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** told of every request as it arrives (an access log watches its response finish) */
   onRequest?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
+  /** what traces call this server ("gateway", a subgraph's name, "connector <source>"); "graphql" when not given */
+  traceName?: string;
 }
 
 export interface GraphqlHttpServer<TContext extends BaseContext> {
@@ -106,15 +109,30 @@ function sendJson(response: http.ServerResponse, status: number, body: unknown):
   response.end(text);
 }
 
+const tracer = trace.getTracer('irhub');
+
 export async function serveGraphqlHttp<TContext extends BaseContext>(options: GraphqlHttpOptions<TContext>): Promise<GraphqlHttpServer<TContext>> {
   let apollo = options.apollo;
   const maxBody = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const traceName = options.traceName ?? 'graphql';
   const server = http.createServer((request, response) => {
     options.onRequest?.(request, response);
-    void handle(request, response).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (!response.headersSent) sendJson(response, status, { error: error instanceof Error ? error.message : String(error) });
-      else response.end();
+    // a span per request, in the trace the caller's `traceparent` names; without a registered tracer
+    // provider (gateway/observability/tracing.ts) it records nothing and propagation reads nothing
+    const caller = propagation.extract(ROOT_CONTEXT, request.headers);
+    const path = (request.url ?? '/').split('?')[0];
+    tracer.startActiveSpan(`${traceName} ${request.method ?? 'GET'} ${path}`, {
+      kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? 'GET', 'url.path': path, 'irhub.server': traceName },
+    }, caller, (span) => {
+      void handle(request, response).catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        if (!response.headersSent) sendJson(response, status, { error: error instanceof Error ? error.message : String(error) });
+        else response.end();
+      }).finally(() => {
+        span.setAttribute('http.response.status_code', response.statusCode);
+        if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      });
     });
   });
   // keep-alive so the gateway's many small fetches reuse sockets

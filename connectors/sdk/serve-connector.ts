@@ -190,6 +190,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
     port: options.port,
     host: options.host,
     apollo,
+    traceName: `connector ${options.sourceId}`,
     context: newContext,
     routes: {
       // for the institution's own monitoring: says the process is up and nothing else

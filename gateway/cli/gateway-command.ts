@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../observability/logger.ts';
+import { startTracingFromEnv } from '../observability/tracing.ts';
 import { gatewayLimitsFromEnv } from '../limits.ts';
 import { startFileGateway } from '../standalone/file-gateway.ts';
 import { CliError } from './hub-client.ts';
@@ -17,6 +18,7 @@ export async function gatewayCommand(args: string[], env: NodeJS.ProcessEnv, out
   if (!secret) throw new CliError('IRHUB_SECRET must be set, the same as the subgraphs\': the gateway gets the connectors\' secrets with a key derived from it');
   const port = portFromEnv(env, 'PORT', 4000);
   const drainMs = drainMsFromEnv(env);
+  const tracing = startTracingFromEnv(env);
   const gateway = await startFileGateway({
     port,
     supergraphFile: file,
@@ -34,5 +36,6 @@ export async function gatewayCommand(args: string[], env: NodeJS.ProcessEnv, out
   await stop;
   out(`stopping: no new connections; requests in flight have ${drainMs / 1000} s to finish`);
   await gateway.close();
+  await tracing?.shutdown();
   return 0;
 }

@@ -4,6 +4,7 @@ import { startHub, type Hub } from '../hub.ts';
 import { writePrivateFile } from '../hub-files.ts';
 import { createLogger } from '../observability/logger.ts';
 import { drainMsFromEnv, hubDataFromEnv, portFromEnv, untilStopped } from './service-env.ts';
+import { startTracingFromEnv } from '../observability/tracing.ts';
 
 const EXAMPLE_QUERY = `{
   instruments(filter: { text: "扫描电镜", districts: ["南山区"] }, first: 5) {
@@ -16,6 +17,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   const port = portFromEnv(env, 'PORT', 4000);
   const drainMs = drainMsFromEnv(env);
   const logger = createLogger(env);
+  const tracing = startTracingFromEnv(env);
   const started = Date.now();
   const hubData = hubDataFromEnv(env);
   const { dataDir } = hubData;
@@ -40,6 +42,7 @@ export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) =
   await untilStopped();
   out(`stopping: no new connections; requests in flight have ${drainMs / 1000} s to finish`);
   await hub.close();
+  await tracing?.shutdown();
   return 0;
 }
 

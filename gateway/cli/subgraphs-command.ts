@@ -7,6 +7,7 @@ import { HUB_SUBGRAPH_NAMES } from '../hub-subgraphs.ts';
 import { startSubgraphsService, type SubgraphsAddress } from '../subgraphs-service.ts';
 import { writeDemoTokens } from './start-command.ts';
 import { hubDataFromEnv, portFromEnv, untilStopped } from './service-env.ts';
+import { startTracingFromEnv } from '../observability/tracing.ts';
 
 export const DEFAULT_SUBGRAPH_PORT = 4100;
 export const DEFAULT_CONNECTOR_PORTS = '4200-4299';
@@ -29,6 +30,7 @@ export function subgraphsAddressFromEnv(env: NodeJS.ProcessEnv): SubgraphsAddres
 export async function subgraphsCommand(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   const address = subgraphsAddressFromEnv(env);
   const hubData = hubDataFromEnv(env);
+  const tracing = startTracingFromEnv(env);
   const service = await startSubgraphsService({
     ...hubData,
     log: out,
@@ -43,5 +45,6 @@ export async function subgraphsCommand(env: NodeJS.ProcessEnv, out: (line: strin
   await untilStopped();
   out('stopping');
   await service.close();
+  await tracing?.shutdown();
   return 0;
 }

@@ -30,7 +30,7 @@ export interface FileSupergraphOptions {
 }
 
 export class FileSupergraph implements ServedSupergraph {
-  readonly state: SupergraphState = { sdl: null, composedAt: null, sourceIds: [], composeMs: null, lastError: null, lastErrorAt: null };
+  readonly state: SupergraphState = { sdl: null, composedAt: null, sourceIds: [], composeMs: null, hintCounts: {}, lastError: null, lastErrorAt: null };
   private closed = false;
   private reading: Promise<void> = Promise.resolve();
 

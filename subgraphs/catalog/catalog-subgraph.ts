@@ -39,6 +39,7 @@ export async function startCatalogSubgraph(db: Knex, options: { host?: string; p
     host: options.host,
     port: options.port,
     apollo,
+    traceName: 'catalog',
     context: async () => ({ loaders: createCatalogLoaders(db, () => active) }),
   });
   return {
