@@ -11,7 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import type { Knex } from 'knex';
-import { serveGraphqlHttp, type JsonRoute } from '../connectors/sdk/graphql-http.ts';
+import { serveGraphqlHttp, type GraphqlHttpOptions, type JsonRoute } from '../connectors/sdk/graphql-http.ts';
 import type { HubClaims } from './auth/hub-claims.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { SourceRegistry } from './registry/source-registry.ts';
@@ -71,6 +71,8 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
   listen: ListenAddress;
   /** plain JSON routes beside /graphql */
   routes?: Record<string, JsonRoute>;
+  /** responses of other types beside /graphql (the calendar feeds) */
+  files?: GraphqlHttpOptions<TContext>['files'];
   /** adds per-request state (loaders) to the claims */
   context?: (claims: HubClaims | null) => TContext;
 }): Promise<RunningSubgraph> {
@@ -82,6 +84,7 @@ export async function serveHubSubgraph<TContext extends HubContext>(options: {
     apollo,
     routes: options.routes,
     traceName: options.name,
+    files: options.files,
     context: async (request) => {
       const claims = await options.authenticate(request.headers.authorization);
       return options.context ? options.context(claims) : ({ claims } as TContext);

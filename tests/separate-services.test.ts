@@ -2,8 +2,8 @@
  * The hub as separate services, each its own process, as the compose file runs them: `irhub subgraphs`
  * on configured ports; `irhub supergraph --out` writing a supergraph whose routing URLs are exactly
  * those ports, the same after the subgraphs restart; and `irhub gateway` serving only that file (no
- * database, an empty data directory): 503 until the file is there, then a search with live fields
- * and a booking through it.
+ * database, an empty data directory): 503 until the file is there, then a search with live fields,
+ * a booking and the instrument's calendar feed through it.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -140,6 +140,11 @@ describe.each(DATABASE_TARGETS)('separate services ($name)', (target) => {
       { input: { instrumentId: 'lab:L-1', mode: 'ASSISTED', purpose: '样品形貌表征', ...slot(4, 10, 11) } });
     expect(booking.body.errors).toBeUndefined();
     expect(booking.body.data!.requestBooking).toMatchObject({ status: 'REQUESTED', instrument: { id: 'lab:L-1', name: '原子力显微镜' } });
+    // the calendar feed on the gateway's port, relayed from the booking subgraph
+    const feed = await fetch(`${gatewayUrl()}/calendar/instruments/${encodeURIComponent('lab:L-1')}.ics`);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toContain('text/calendar');
+    expect(await feed.text()).toContain('Booked 已预约');
     const forged = await gql(gatewayUrl(), `${token}x`, '{ me { id } }');
     expect(forged.status).toBe(401);
 

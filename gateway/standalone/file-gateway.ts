@@ -2,7 +2,8 @@
  * The gateway as a process of its own (`npx irhub gateway`): the same server, plugins, limits and
  * operators' routes as in `npx irhub start`, on a supergraph read from a file. It keeps no state:
  * callers are verified by the hub's accounts subgraph, connector secrets come from the registry
- * subgraph for the key derived from IRHUB_SECRET, and both are found at their routing URLs in the file.
+ * subgraph for the key derived from IRHUB_SECRET, the calendar feeds from the booking subgraph, each
+ * found at its routing URL in the file.
  */
 import path from 'node:path';
 import type { Logger } from '../observability/logger.ts';
@@ -14,6 +15,7 @@ import { HUB_SUBGRAPH_NAMES } from '../hub-subgraphs.ts';
 import { FileSupergraph, routingUrls } from '../supergraph/file-supergraph.ts';
 import { hubCallers } from './hub-callers.ts';
 import { connectorCredentials } from './connector-credentials.ts';
+import { relayedFeeds } from './feeds-relay.ts';
 
 export interface FileGatewayOptions {
   port: number;
@@ -52,6 +54,7 @@ export async function startFileGateway(options: FileGatewayOptions) {
     sourceTimeoutMs: options.sourceTimeoutMs ?? 2000,
     hubTimeoutMs: 30_000,
     limits: options.limits,
+    feeds: relayedFeeds(() => urls.get('booking') ?? null),
     observability: createObservability({ supergraph: () => supergraph.state, logger: options.logger }),
     drainMs: options.drainMs,
   });

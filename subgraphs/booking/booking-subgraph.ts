@@ -30,6 +30,7 @@ import { hostedInstrumentsOf, hostingAgencyOf, hostingsOf, isHostingStaff } from
 import { mailerFromEnv } from './notifications/delivery.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { BOOKING_JOBS } from './jobs/booking-jobs.ts';
+import { calendarFeeds } from './calendar-feeds.ts';
 
 export const BOOKING_SDL = `${FEDERATION_LINK}
 ${inventoryDefinitions(['Decimal'])}
@@ -219,6 +220,8 @@ function startBookingSubgraph(services: HubServices) {
     resolvers,
     authenticate: services.authenticate,
     listen: services.listen,
+    // for a gateway in a process of its own, which relays /calendar/… here (standalone/feeds-relay.ts)
+    files: calendarFeeds(db),
     context: (claims) => ({
       claims,
       events: new DataLoader(async (ids: readonly string[]) => { const found = await eventsOf(db, ids); return ids.map((id) => found.get(id) ?? []); }),
