@@ -151,4 +151,20 @@ describe.each(DATABASE_TARGETS)('separate services ($name)', (target) => {
     // the gateway kept nothing of its own: no database, no secrets written
     expect(readdirSync(gatewayData.dir)).toEqual([]);
   }, 600_000);
+
+  it('follows the file: a source added later is served, live fields included, once the file is written again', async () => {
+    const sheet = writeSheet(data.dir, 'clinic.csv', [
+      ['C-1', '流式细胞仪', 'Flow Cytometer', 'CytoFLEX', 'Beckman', '医学诊断仪器', '150', '2021-01-01', '深圳市人民医院', '医院', '罗湖区', '对外开放', '闲置', '300'],
+    ]);
+    await cli(registryUrl(), 'sources', 'add', 'clinic', '--file', sheet);
+    const file = path.join(data.dir, 'served.graphql');
+    await cli(registryUrl(), 'supergraph', '--out', file);
+    expect(routingUrls(readFileSync(file, 'utf8')).get('clinic')).toBe(`http://127.0.0.1:${base + HUB_PORTS + 1}/graphql`);
+    const query = '{ instrument(id: "clinic:C-1") { name live { state } } }';
+    await until('the gateway serves the new source', async () => (await gql<{ instrument: unknown }>(gatewayUrl(), null, query)).body.data?.instrument != null);
+    const served = await gql<{ instrument: { name: string; live: { state: string } | null } }>(gatewayUrl(), null, query);
+    // the new connector's secret was fetched before its supergraph was served
+    expect(served.body.errors).toBeUndefined();
+    expect(served.body.data!.instrument).toEqual({ name: '流式细胞仪', live: { state: 'IDLE' } });
+  }, 600_000);
 });
