@@ -138,16 +138,15 @@ export async function startSubgraphsService(options: SubgraphsServiceOptions): P
     closers.push(() => catalog.close());
     const composition = new RegistryComposition({
       connectors: () => registry.connectorSubgraphs(),
-      hubSubgraphs: () => hubSubgraphs.map((s) => ({ ...s, url: routingUrl(s.url) })),
+      hubSubgraphs: () => hubSubgraphs.map((s) => ({ name: s.name, url: routingUrl(s.url), typeDefs: s.typeDefs })),
       catalog: (sourceIds) => ({ name: 'catalog', url: routingUrl(`${catalog.url}/graphql`), typeDefs: catalog.typeDefs(sourceIds) }),
       useCatalogSources: (sourceIds) => catalog.useSources(sourceIds),
       reportSourceErrors: (errors) => registry.setCompositionErrors(errors),
     }, { db, dataDir, log });
     const hubSubgraphs: RunningSubgraph[] = [];
+    const services = { db, authenticate, dataDir, registry, owners, supergraph: () => composition.state, userTokens, log, gatewayKey: gatewayKey(secret) };
     for (const module of HUB_SUBGRAPH_MODULES) {
-      const running = await module.start({
-        db, authenticate, dataDir, registry, owners, supergraph: () => composition.state, userTokens, log, listen: listen(module.name), gatewayKey: gatewayKey(secret),
-      });
+      const running = await module.start({ ...services, listen: listen(module.name) });
       closers.push(() => running.close());
       hubSubgraphs.push(running);
     }
