@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,11 @@ describe.each(DATABASE_TARGETS)('separate services ($name)', (target) => {
     // the new connector's secret was fetched before its supergraph was served
     expect(served.body.errors).toBeUndefined();
     expect(served.body.data!.instrument).toEqual({ name: '流式细胞仪', live: { state: 'IDLE' } });
+
+    // a file it cannot serve leaves the last good supergraph serving
+    writeFileSync(file, 'type Query { broken\n');
+    await until('the gateway refuses the file', async () => gateway!.output().includes('was not served, the previous supergraph still is'));
+    expect((await fetch(`${gatewayUrl()}/ready`)).status).toBe(200);
+    expect((await gql(gatewayUrl(), null, query)).body).toEqual(served.body);
   }, 600_000);
 });
