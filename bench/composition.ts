@@ -7,12 +7,14 @@
  * with registry.sync(), so each size composes once rather than once per source added.
  * Per size: the median of 3 recompositions. At the largest size, clients query the gateway while it
  * is idle, while it recomposes, and while sources are added and removed (composition and the
- * swap of the gateway's schema).
+ * swap of the gateway's schema), and the longest event-loop delay of the hub's process shows what
+ * ran on the thread that answers requests.
  *   npx tsx bench/composition.ts [10 50 200]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startHub } from '../gateway/hub.ts';
 import { HUB_SUBGRAPH_MODULES } from '../gateway/hub-subgraphs.ts';
 import { gatewayLimitsFromEnv, withoutRateLimits } from '../gateway/limits.ts';
@@ -53,9 +55,11 @@ async function query(): Promise<boolean> {
   return response.ok && !body.errors && (body.data?.instruments.totalCount ?? 0) > 0;
 }
 
-/** clients query in a closed loop while `work` runs */
-async function whileQuerying(work: () => Promise<unknown>): Promise<{ ms: number[]; failed: number; workMs: number }> {
+/** clients query in a closed loop while `work` runs; the longest the hub's main thread could not answer is `stalledMs` */
+async function whileQuerying(work: () => Promise<unknown>): Promise<{ ms: number[]; failed: number; workMs: number; stalledMs: number }> {
   const ms: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   let failed = 0;
   let done = false;
   const clients = Array.from({ length: CLIENTS }, async () => {
@@ -70,7 +74,8 @@ async function whileQuerying(work: () => Promise<unknown>): Promise<{ ms: number
   const workMs = performance.now() - started;
   done = true;
   await Promise.all(clients);
-  return { ms: ms.sort((a, b) => a - b), failed, workMs };
+  loop.disable();
+  return { ms: ms.sort((a, b) => a - b), failed, workMs, stalledMs: loop.max / 1e6 };
 }
 
 const timed = async (work: () => Promise<unknown>) => {
@@ -78,8 +83,8 @@ const timed = async (work: () => Promise<unknown>) => {
   await work();
   return performance.now() - started;
 };
-const latency = (name: string, r: { ms: number[]; failed: number; workMs: number }) =>
-  console.log(`  ${name.padEnd(44)} ${String(r.ms.length).padStart(5)} queries in ${(r.workMs / 1000).toFixed(1)} s: p50 ${percentile(r.ms, 50).toFixed(1)} ms, p95 ${percentile(r.ms, 95).toFixed(1)} ms, max ${r.ms.at(-1)!.toFixed(0)} ms, ${r.failed} failed`);
+const latency = (name: string, r: { ms: number[]; failed: number; workMs: number; stalledMs: number }) =>
+  console.log(`  ${name.padEnd(44)} ${String(r.ms.length).padStart(5)} queries in ${(r.workMs / 1000).toFixed(1)} s: p50 ${percentile(r.ms, 50).toFixed(1)} ms, p95 ${percentile(r.ms, 95).toFixed(1)} ms, max ${r.ms.at(-1)!.toFixed(0)} ms, ${r.failed} failed; main thread blocked at most ${r.stalledMs.toFixed(0)} ms`);
 
 try {
   await grow(1);
