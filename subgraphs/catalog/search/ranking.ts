@@ -60,8 +60,10 @@ function matchWays(text: TextQuery): Array<{ way: string; where(q: Knex.QueryBui
   const ownWords = allUnitsTsquery(text, true);
   if (text.typeKeys.length && ownWords) {
     // members of a type rank by whether their owners wrote the searched words themselves: those
-    // that did are gathered apart, so a type's other thousands never crowd them out
-    ways.push({ way: 'type in own words', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]).whereRaw(`i.search_vector @@ to_tsquery('simple', ?)`, [ownWords]) });
+    // that did are gathered apart, so a type's other thousands never crowd them out. The words are
+    // checked on the type's rows (`is true` keeps them off the word index): intersecting with every
+    // row holding the words' common pairs took 10–40 ms at 100,000, reading the members 1 ms
+    ways.push({ way: 'type in own words', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]).whereRaw(`(i.search_vector @@ to_tsquery('simple', ?)) is true`, [ownWords]) });
   }
   if (text.exactTypeKeys.length) ways.push({ way: 'exact type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.exactTypeKeys]) });
   if (text.typeKeys.length > text.exactTypeKeys.length) ways.push({ way: 'type', where: (q) => q.whereRaw('i.type_keys && ?::text[]', [text.typeKeys]) });
