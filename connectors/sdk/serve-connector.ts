@@ -19,7 +19,7 @@ import type { BusyInterval, ConnectorAdapter, LiveStatusRecord } from './contrac
 import { normalizeRecord, type CanonicalInstrument, type FieldProblem, type NormalizeDefaults } from './canonical.ts';
 import { serveGraphqlHttp, readBody, parseJsonBody, HttpError, type GraphqlHttpServer } from './graphql-http.ts';
 import { createCredentialVerifier, SIGNATURE_HEADER } from './hub-credential.ts';
-import { instrumentTypeName, localIdOf } from './source-id.ts';
+import { instrumentTypeDescription, instrumentTypeName, localIdOf } from './source-id.ts';
 
 const LIVE_STATUS_SDL = readFileSync(new URL('../../schema/live-status.graphql', import.meta.url), 'utf8');
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@interfaceObject", "@inaccessible", "@requires"])';
@@ -71,7 +71,7 @@ export interface ServedConnector {
 export function connectorTypeDefs(sourceId: string, extraTypeDefs = ''): string {
   return `${FEDERATION_LINK}
 ${LIVE_STATUS_SDL}
-"An instrument listed by source ${sourceId}; its live state comes from the owner's own system."
+"${instrumentTypeDescription(sourceId)}"
 type ${instrumentTypeName(sourceId)} @key(fields: "id") {
   id: ID!
   live: LiveStatus

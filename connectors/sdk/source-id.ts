@@ -15,6 +15,14 @@ export function instrumentTypeName(sourceId: string): string {
   return `${sourceId.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Instrument`;
 }
 
+/**
+ * The description of that type. The catalog and the connector both declare the type, and
+ * composition reports every source whose two descriptions differ (a hint per source, 200 at 200)
+ */
+export function instrumentTypeDescription(sourceId: string): string {
+  return `An instrument listed by source ${sourceId}; its live state comes from the owner's own system.`;
+}
+
 export function instrumentId(sourceId: string, localId: string): string {
   return `${sourceId}:${localId}`;
 }

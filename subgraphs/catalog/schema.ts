@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FEDERATION_LINK } from '../../connectors/sdk/serve-connector.ts';
-import { instrumentTypeName } from '../../connectors/sdk/source-id.ts';
+import { instrumentTypeDescription, instrumentTypeName } from '../../connectors/sdk/source-id.ts';
 
 const INVENTORY_SDL = readFileSync(new URL('../../schema/inventory.graphql', import.meta.url), 'utf8');
 const LIVE_STATUS_SDL = readFileSync(new URL('../../schema/live-status.graphql', import.meta.url), 'utf8');
@@ -59,7 +59,7 @@ const INSTRUMENT_FIELDS = `
 
 export function catalogTypeDefs(sourceIds: readonly string[]): string {
   const sourceTypes = sourceIds.map((id) => `
-"An instrument of source ${id}"
+"${instrumentTypeDescription(id)}"
 type ${instrumentTypeName(id)} implements Instrument @key(fields: "id") {${INSTRUMENT_FIELDS}
   live: LiveStatus @external
 }`).join('\n');
