@@ -5,9 +5,9 @@
  * Scoring reads every row it scores, and at a million instruments a common type has tens of
  * thousands of members ("核磁共振波谱仪": 17,000), spread over as many table pages. So the rows to
  * score are gathered first, from the index, along each way a row can match — its exact model, its
- * type said in its owner's own words, its exact type, its type, all of its words — each way
- * stopping after `CANDIDATES_PER_WAY` rows, and
- * only those are scored. When no way reached its limit the candidates are every match, and ranking
+ * exact type, its type, all of its words — each way stopping after `CANDIDATES_PER_WAY` rows
+ * (the type's members said in their owners' own words after a page: the type's way holds them
+ * too), and only those are scored. When no way reached its limit the candidates are every match, and ranking
  * and count are exact. When one did, its rows left out match the same way as rows already scored
  * (members of the same named type, or rows holding all the words), so they tie with what is shown
  * or differ only in how many of the words they also hold; the listing then counts them apart.
@@ -48,7 +48,6 @@ function scoreSql(db: Knex, text: TextQuery): Knex.Raw {
   [text.model, text.model ?? '', text.exactTypeKeys, text.typeKeys, ...coverage.bindings, ...(any ? [any] : [])]);
 }
 
-/** The ways a row can match the text, each a condition the index answers. */
 interface MatchWay {
   way: string;
   where(q: Knex.QueryBuilder): void;
@@ -56,6 +55,7 @@ interface MatchWay {
   pageOnly?: boolean;
 }
 
+/** The ways a row can match the text, each a condition the index answers. */
 function matchWays(text: TextQuery): MatchWay[] {
   const ways: MatchWay[] = [];
   if (text.model) ways.push({ way: 'model', where: (q) => applyTextMatch(q.where('i.model_key', text.model!), text) });
