@@ -2,7 +2,9 @@
  * Harvest throughput of each connector kind at 100,000 instruments (default): the demo
  * generator fills a real source of each kind, a hub harvests it, and the run's own figures
  * (records read, imported, duration) give instruments per second.
- *   npx tsx bench/harvest.ts [count]          (DATABASE_URL=… to index into server PostgreSQL)
+ *   npx tsx bench/harvest.ts [count] [sql,rest,csv,xlsx]     (DATABASE_URL=… to index into server PostgreSQL)
+ * The run's last log line of each source says where its time went (reading and writing, what the
+ * index learns at the end, table upkeep).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,27 +18,31 @@ import { writeSmallInstitutionsSheet } from '../connectors/demo/small-institutio
 import { machineLine } from './machine.ts';
 
 const count = Number(process.argv[2] ?? 100_000);
+const KINDS = ['sql', 'rest', 'csv', 'xlsx'] as const;
+const kinds = new Set(process.argv[3] ? process.argv[3].split(',') : KINDS);
+for (const kind of kinds) if (!(KINDS as readonly string[]).includes(kind)) throw new Error(`unknown source kind ${kind}: one of ${KINDS.join(', ')}`);
 const dir = mkdtempSync(path.join(tmpdir(), 'irhub-bench-harvest-'));
 const rows = (prefix: string) => [...generateInventory({ seed: 42, count, institutions: DEMO_INSTITUTIONS, idPrefix: prefix })];
 
 console.log(machineLine());
 console.log(`hub database: ${process.env.DATABASE_URL ? 'server PostgreSQL' : 'PGlite'}; ${count.toLocaleString('en-US')} instruments per source`);
 let started = performance.now();
-await createUniversityAssetDb(path.join(dir, 'assets'), rows('SQL-'));
-const rest = await startRentalRestApi(rows('REST-'), { token: 'bench' });
-await writeSmallInstitutionsSheet(path.join(dir, 'sheet.csv'), path.join(dir, 'sheet.xlsx'), rows('CSV-'));
+if (kinds.has('sql')) await createUniversityAssetDb(path.join(dir, 'assets'), rows('SQL-'));
+const rest = kinds.has('rest') ? await startRentalRestApi(rows('REST-'), { token: 'bench' }) : null;
+if (kinds.has('csv') || kinds.has('xlsx')) await writeSmallInstitutionsSheet(path.join(dir, 'sheet.csv'), path.join(dir, 'sheet.xlsx'), rows('CSV-'));
 console.log(`sources prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const hub = await startHub({
   port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'hub'), databaseUrl: process.env.DATABASE_URL,
-  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false, log: () => {},
+  databaseSchema: process.env.DATABASE_URL ? `irhub_test_bench_${Date.now()}` : undefined, demo: false, schedule: false,
+  log: (line) => { if (line.includes(' run imported ')) console.log(`  ${line}`); },
 });
-const sources: Array<[string, string, Record<string, unknown>]> = [
-  ['bench-sql', 'sql', universityAssetDbConfig(path.join(dir, 'assets'))],
-  ['bench-rest', 'rest', rest.config],
-  ['bench-csv', 'spreadsheet', { file: path.join(dir, 'sheet.csv') }],
-  ['bench-xlsx', 'spreadsheet', { file: path.join(dir, 'sheet.xlsx') }],
-];
+const sources = ([
+  ['sql', 'bench-sql', 'sql', () => universityAssetDbConfig(path.join(dir, 'assets'))],
+  ['rest', 'bench-rest', 'rest', () => rest!.config],
+  ['csv', 'bench-csv', 'spreadsheet', () => ({ file: path.join(dir, 'sheet.csv') })],
+  ['xlsx', 'bench-xlsx', 'spreadsheet', () => ({ file: path.join(dir, 'sheet.xlsx') })],
+] as const).filter(([kind]) => kinds.has(kind)).map(([, id, kind, config]): [string, string, Record<string, unknown>] => [id, kind, config()]);
 try {
   for (const [id, kind, config] of sources) {
     await hub.registry.add({ id, kind: kind as 'sql', config });
@@ -49,6 +55,6 @@ try {
   }
 } finally {
   await hub.close();
-  await rest.close();
+  await rest?.close();
   rmSync(dir, { recursive: true, force: true });
 }

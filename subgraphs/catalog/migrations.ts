@@ -1,5 +1,5 @@
 import type { NamedMigration } from '../storage/migrate.ts';
-import { instrumentCountsMigration } from './instrument-counts.ts';
+import { deferredCountsMigration, instrumentCountsMigration } from './instrument-counts.ts';
 
 export const catalogMigrations: NamedMigration[] = [
   {
@@ -57,6 +57,7 @@ export const catalogMigrations: NamedMigration[] = [
     },
   },
   instrumentCountsMigration,
+  deferredCountsMigration,
   {
     name: '2026-11-30-16-class-codes',
     async up(db) {

@@ -1,14 +1,15 @@
 /**
  * One harvest run of one source: page through its connector's harvest endpoint, re-check
- * every record, then write the index in one transaction. Counts, rejected rows with their
- * reasons and the duration are recorded on the run, which is also what a failure leaves.
+ * every record, and write each page into the index while the next is read (index-writer.ts).
+ * Counts, rejected rows with their reasons and the duration are recorded on the run, which is
+ * also what a failure leaves.
  */
 import type { Knex } from 'knex';
 import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type FieldProblem } from '../../connectors/sdk/canonical.ts';
 import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
 import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
-import { indexSteps, keepIndexHealthy, writeIndex } from './index-writer.ts';
+import { IndexWriter, keepIndexHealthy } from './index-writer.ts';
 import type { HarvestRunRow } from './source-store.ts';
 
 const PAGE_SIZE = 1000;
@@ -55,6 +56,10 @@ async function fetchPage(request: HarvestRequest, cursor: string | null): Promis
   return page;
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 function rate(count: number, ms: number): string {
   return `${Math.round(count / Math.max(ms / 1000, 0.001)).toLocaleString('en-US')}/s`;
 }
@@ -74,31 +79,43 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
   const mode = request.since ? 'INCREMENTAL' : 'FULL';
   const [run] = await db('harvest_runs').insert({ source_id: sourceId, mode, status: 'RUNNING', started_at: startedAt }).returning('*') as HarvestRunRow[];
 
-  const accepted = new Map<string, CanonicalInstrument>();
+  const acceptedLocalIds = new Set<string>();
   const rejected: FieldProblem[] = [];
   const deletedLocalIds: string[] = [];
   let seen = 0;
   let incremental = request.since !== null;
   let lastProgress = Date.now();
+  let writer: IndexWriter | null = null;
+  // the page the database is writing while the next one is read: at most one, so memory holds two pages
+  let writing: Promise<void> = Promise.resolve();
   try {
+    writer = await IndexWriter.open(db, sourceId, startedAt, { inSteps: request.writeInSteps });
     let cursor: string | null = null;
     for (;;) {
       const page = await fetchPage(request, cursor);
       incremental = incremental && page.incremental;
       for (const problem of page.rejected) rejected.push(problem);
       seen += page.instruments.length + page.rejected.length;
+      const accepted: CanonicalInstrument[] = [];
       for (const instrument of page.instruments) {
         // the hub trusts no connector: each record is checked again against the canonical rules
         const checked = normalizeRecord(canonicalToRecord(instrument));
         if (!checked.ok) {
           rejected.push(...checked.problems);
-        } else if (accepted.has(checked.instrument.localId)) {
+        } else if (acceptedLocalIds.has(checked.instrument.localId)) {
           rejected.push({ ref: `instrument ${instrument.localId}`, field: 'local_id', reason: 'duplicate local id in this harvest; the first record was kept', localId: instrument.localId });
         } else {
-          accepted.set(checked.instrument.localId, checked.instrument);
+          acceptedLocalIds.add(checked.instrument.localId);
+          accepted.push(checked.instrument);
         }
       }
       deletedLocalIds.push(...page.deletedLocalIds);
+      // built while the database writes the page before, then written while the next is read
+      const prepared = writer.prepare(accepted);
+      await writing;
+      writing = writer.write(prepared);
+      // awaited before the next page is written or the run ends; until then a failure must not go unhandled
+      writing.catch(() => {});
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         const total = page.totalEstimate ? ` of ${page.totalEstimate.toLocaleString('en-US')}` : '';
@@ -108,29 +125,34 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       if (page.nextCursor === cursor) throw new HarvestFailure(`connector returned the same cursor twice (${cursor}); paging would never end`);
       cursor = page.nextCursor;
     }
+    await writing;
+    const readMs = Date.now() - startedAt.getTime();
     const effectiveMode = incremental ? 'INCREMENTAL' : 'FULL';
-    if (effectiveMode === 'FULL' && accepted.size === 0) {
+    if (effectiveMode === 'FULL' && acceptedLocalIds.size === 0) {
       const [{ count }] = await db('instruments').where('source_id', sourceId).count<{ count: string }[]>({ count: '*' });
       if (Number(count) > 0) {
         throw new HarvestFailure(`returned no valid instruments (${rejected.length} rejected) while ${count} are indexed; the index is kept (remove the source to empty it)`);
       }
     }
-    const keepLocalIds = rejected.flatMap((p) => (p.localId && !accepted.has(p.localId) ? [p.localId] : []));
-    const result = await writeIndex(indexSteps(db, !request.writeInSteps), {
-      sourceId, mode: effectiveMode, instruments: [...accepted.values()], deletedLocalIds, keepLocalIds, harvestedAt: startedAt,
-    }, async (trx) => {
+    const keepLocalIds = rejected.flatMap((p) => (p.localId && !acceptedLocalIds.has(p.localId) ? [p.localId] : []));
+    const result = await writer.finish({ mode: effectiveMode, deletedLocalIds, keepLocalIds }, async (trx) => {
       await trx('sources').where({ id: sourceId }).update({ harvested_until: startedAt });
     });
+    const written = Date.now();
     await keepIndexHealthy(db, result.imported + result.deleted);
+    const upkeepMs = Date.now() - written;
     const durationMs = Date.now() - startedAt.getTime();
     const [done] = await db('harvest_runs').where({ id: run.id }).update({
       status: 'SUCCEEDED', mode: effectiveMode, finished_at: new Date(), duration_ms: durationMs, seen,
       imported: result.imported, deleted: result.deleted, rejected: rejected.length,
       rejected_rows: JSON.stringify(rejected.slice(0, STORED_REJECTIONS)),
     }).returning('*') as HarvestRunRow[];
-    request.log(`harvest ${sourceId}: ${effectiveMode.toLowerCase()} run imported ${result.imported.toLocaleString('en-US')}, rejected ${rejected.length}, deleted ${result.deleted} in ${(durationMs / 1000).toFixed(1)} s (${rate(result.imported, durationMs)})`);
+    request.log(`harvest ${sourceId}: ${effectiveMode.toLowerCase()} run imported ${result.imported.toLocaleString('en-US')}, rejected ${rejected.length}, deleted ${result.deleted} in ${seconds(durationMs)} (${rate(result.imported, durationMs)}; `
+      + `reading and writing ${seconds(readMs)}, deletions and what the index teaches ${seconds(written - startedAt.getTime() - readMs)}, table upkeep ${seconds(upkeepMs)})`);
     return done;
   } catch (error) {
+    await writing.catch(() => {});
+    await writer?.abort();
     const reason = error instanceof Error ? error.message : String(error);
     const message = reason.startsWith(`source ${sourceId}`) ? reason : `source ${sourceId}: ${reason}`;
     const [failed] = await db('harvest_runs').where({ id: run.id }).update({

@@ -1,12 +1,15 @@
 /**
- * Writes one harvest into the catalog index: institutions merged by name, instruments upserted,
- * and (for a full harvest) the source's instruments that are gone deleted. On a server database
- * it is one transaction: a failure rolls everything back, and readers see the old index until
- * it commits. The embedded database has one connection, which a transaction holds from every
- * other query (a harvest of 40,000 rows kept a query waiting 12 s), so there each step of a few
- * thousand instruments is a transaction of its own and the queries waiting meanwhile are
- * answered between steps; the watermark moves only with the last step, so a run that fails
- * half-way is redone from the same point the next time.
+ * Writes one harvest into the catalog index as its pages arrive: institutions merged by name,
+ * instruments upserted, and at the end (for a full harvest) the source's instruments that are gone
+ * deleted. The connector's next page is read while the database writes this one, and no more than
+ * those two pages are held: a million-row source is never in memory whole.
+ *
+ * On a server database the whole run is one transaction: a failure rolls everything back, readers
+ * see the old index until it commits, and the counts are left to its end (instrument-counts.ts).
+ * The embedded database has one connection, which a transaction holds from every other query (a
+ * harvest of 40,000 rows kept a query waiting 12 s), so there each page is a transaction of its own
+ * and the queries waiting meanwhile are answered between pages; the watermark moves only with the
+ * last step, so a run that fails half-way is redone from the same point the next time.
  */
 import type { Knex } from 'knex';
 import type { CanonicalInstrument } from '../../connectors/sdk/canonical.ts';
@@ -14,8 +17,9 @@ import { instrumentId } from '../../connectors/sdk/source-id.ts';
 import { institutionIdFor, institutionNameKey } from './institution-identity.ts';
 import { searchDocument } from '../catalog/search/search-document.ts';
 import { inferModelTypes } from '../catalog/search/model-type-inference.ts';
-import { learnFromSharedModels, recordSynonyms, synonymsFromRecord } from '../catalog/search/learned-synonyms.ts';
+import { learnFromSharedModels, recordSynonyms, synonymsFromRecord, SynonymTally } from '../catalog/search/learned-synonyms.ts';
 import { resolveDistrict } from '../../schema/districts.ts';
+import { deferCounts, recountSource } from '../catalog/instrument-counts.ts';
 import { vacuumAnalyze } from '../storage/table-upkeep.ts';
 
 const INSERT_CHUNK = 500;
@@ -23,37 +27,52 @@ const INSERT_CHUNK = 500;
 const UPKEEP_AFTER_ROWS = 5000;
 /** the tables an index write changes; the counts first, which every filter-only listing reads */
 const INDEX_TABLES = ['instrument_counts', 'instruments', 'institutions', 'search_synonyms'];
-/** instruments a step writes on the embedded database: well under a second of other queries' waiting */
-const STEP_INSTRUMENTS = 1000;
 /** long enough for a request waiting at the gateway to reach the database (gateway, subgraph, query) */
 const STEP_PAUSE_MS = 25;
 
 export type IndexStep = (trx: Knex.Transaction) => Promise<void>;
 
-/** runs the steps of an index write: in one transaction, or each in its own (see above) */
-export type IndexSteps = (steps: readonly IndexStep[]) => Promise<void>;
+/** runs a step of an index write: inside the run's one transaction, or in one of its own (see above) */
+interface StepRunner {
+  /** the counts are left to the end of the run (instrument-counts.ts), which must recount the source */
+  countsDeferred: boolean;
+  step(work: IndexStep): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
 
-export function indexSteps(db: Knex, oneTransaction: boolean): IndexSteps {
-  if (oneTransaction) return (steps) => db.transaction(async (trx) => { for (const step of steps) await step(trx); });
-  return async (steps) => {
-    for (const step of steps) {
-      await db.transaction((trx) => step(trx));
-      // PGlite answers within the same turn of the event loop: without a pause the next step
-      // would start before a waiting request had even been read from its socket
-      await new Promise((resolve) => setTimeout(resolve, STEP_PAUSE_MS));
-    }
+async function oneTransaction(db: Knex): Promise<StepRunner> {
+  const trx = await db.transaction();
+  await deferCounts(trx);
+  return {
+    countsDeferred: true,
+    step: (work) => work(trx),
+    commit: async () => { await trx.commit(); },
+    rollback: async () => { if (!trx.isCompleted()) await trx.rollback(); },
   };
 }
 
-export interface IndexWrite {
-  sourceId: string;
+/** the counts follow each step, so a listing's total agrees with its rows while the run goes on */
+function transactionPerStep(db: Knex): StepRunner {
+  return {
+    countsDeferred: false,
+    async step(work) {
+      await db.transaction((trx) => work(trx));
+      // PGlite answers within the same turn of the event loop: without a pause the next step
+      // would start before a waiting request had even been read from its socket
+      await new Promise((resolve) => setTimeout(resolve, STEP_PAUSE_MS));
+    },
+    commit: async () => {},
+    rollback: async () => {},
+  };
+}
+
+export interface IndexEnd {
   mode: 'FULL' | 'INCREMENTAL';
-  instruments: readonly CanonicalInstrument[];
   /** local ids the source deleted (incremental) */
   deletedLocalIds: readonly string[];
   /** local ids whose new version was rejected: their previous version is kept, not deleted */
   keepLocalIds: readonly string[];
-  harvestedAt: Date;
 }
 
 function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Date) {
@@ -118,72 +137,117 @@ function upsertSql(columns: readonly string[]): string {
 const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi;
 
 function chunkJson(rows: readonly ReturnType<typeof instrumentRow>[]): string {
-  return JSON.stringify(rows).replace(LONE_SURROGATE, '$1\\ufffd');
+  const json = JSON.stringify(rows);
+  // the plain search finds nearly every chunk clean; the expression is read only where it may match
+  return json.includes('\\ud') ? json.replace(LONE_SURROGATE, '$1\\ufffd') : json;
 }
 
-/** `last` runs in the write's last step (the harvest's watermark) */
-export async function writeIndex(run: IndexSteps, write: IndexWrite, last: IndexStep): Promise<{ imported: number; deleted: number }> {
-  const institutions = new Map<string, CanonicalInstrument['institution']>();
-  for (const i of write.instruments) {
-    const key = institutionNameKey(i.institution.name);
-    const known = institutions.get(key);
-    if (!known) institutions.set(key, { ...i.institution, district: i.institution.district ?? i.district });
-    else if (!known.district) known.district = i.institution.district ?? i.district;
+interface InstitutionRow { id: string; name: string; name_key: string; type: string; district: string | null }
+
+export interface PreparedPage {
+  institutionRows: InstitutionRow[];
+  /** the instruments' rows, a JSON array per statement */
+  chunks: string[];
+  count: number;
+}
+
+/** One harvest's write into the index: `write` each page as it arrives, then `finish` or `abort`. */
+export class IndexWriter {
+  private readonly institutionDistricts = new Map<string, string | null>();
+  private readonly synonyms = new SynonymTally();
+  private imported = 0;
+  /** the statement that writes a chunk, made from the first row's columns */
+  private upsert: string | null = null;
+
+  private constructor(private readonly steps: StepRunner, private readonly sourceId: string, private readonly harvestedAt: Date) {}
+
+  static async open(db: Knex, sourceId: string, harvestedAt: Date, options: { inSteps: boolean }): Promise<IndexWriter> {
+    return new IndexWriter(options.inSteps ? transactionPerStep(db) : await oneTransaction(db), sourceId, harvestedAt);
   }
-  const institutionRows = [...institutions.entries()].map(([key, inst]) => ({
-    id: institutionIdFor(inst.name), name: inst.name, name_key: key, type: inst.type, district: inst.district,
-  }));
-  const steps: IndexStep[] = [async (trx) => {
-    for (let i = 0; i < institutionRows.length; i += INSERT_CHUNK) {
-      // first source to name an institution sets its name and type; later ones only fill gaps
-      await trx('institutions').insert(institutionRows.slice(i, i + INSERT_CHUNK))
-        .onConflict('name_key').merge({ district: trx.raw('coalesce(institutions.district, excluded.district)') });
+
+  /**
+   * A page made ready for the database: its rows built and serialised, which is the harvest's own
+   * work, done while the database is still writing the page before it.
+   */
+  prepare(instruments: readonly CanonicalInstrument[]): PreparedPage {
+    const chunks: string[] = [];
+    for (let from = 0; from < instruments.length; from += INSERT_CHUNK) {
+      const rows = instruments.slice(from, from + INSERT_CHUNK).map((i) => instrumentRow(this.sourceId, i, this.harvestedAt));
+      this.upsert ??= upsertSql(Object.keys(rows[0]));
+      chunks.push(chunkJson(rows));
     }
-  }];
-  const chunkRows = (from: number) => write.instruments.slice(from, Math.min(from + INSERT_CHUNK, write.instruments.length))
-    .map((inst) => instrumentRow(write.sourceId, inst, write.harvestedAt));
-  const firstRows = write.instruments.length > 0 ? chunkRows(0) : [];
-  const upsert = firstRows.length > 0 ? upsertSql(Object.keys(firstRows[0])) : '';
-  // the next chunk is built while the database writes this one: on a server the two take about as long
-  let nextJson = firstRows.length > 0 ? chunkJson(firstRows) : '';
-  for (let from = 0; from < write.instruments.length; from += STEP_INSTRUMENTS) {
-    const to = Math.min(from + STEP_INSTRUMENTS, write.instruments.length);
-    steps.push(async (trx) => {
-      for (let i = from; i < to; i += INSERT_CHUNK) {
-        const json = nextJson;
-        const following = i + INSERT_CHUNK;
-        [, nextJson] = await Promise.all([
-          trx.raw(upsert, [json]),
-          (async () => {
-            // the statement reaches the database first
-            await new Promise((resolve) => setImmediate(resolve));
-            return following < write.instruments.length ? chunkJson(chunkRows(following)) : '';
-          })(),
-        ]);
+    for (const i of instruments) this.synonyms.add(synonymsFromRecord({ ...i, id: instrumentId(this.sourceId, i.localId) }));
+    return { institutionRows: this.newInstitutions(instruments), chunks, count: instruments.length };
+  }
+
+  /** institutions first (merged by name), then the page's instruments, a chunk per statement */
+  async write(page: PreparedPage): Promise<void> {
+    if (page.count === 0) return;
+    const { institutionRows } = page;
+    await this.steps.step(async (trx) => {
+      if (institutionRows.length > 0) {
+        // the first source to name an institution sets its name and type; later ones only fill a
+        // missing district. Neither touches a row it does not change: a changed row stays locked
+        // until the run commits, and another source's harvest naming it would wait for all of it
+        await trx('institutions').insert(institutionRows).onConflict('name_key').ignore();
+        const districts = institutionRows.filter((r) => r.district !== null).map((r) => ({ name_key: r.name_key, district: r.district }));
+        if (districts.length > 0) {
+          await trx.raw(`update institutions set district = given.district from json_to_recordset(?::json) as given(name_key text, district text)
+            where institutions.name_key = given.name_key and institutions.district is null`, [JSON.stringify(districts)]);
+        }
       }
+      for (const json of page.chunks) await trx.raw(this.upsert!, [json]);
     });
+    this.imported += page.count;
   }
-  let deleted = 0;
-  steps.push(async (trx) => {
-    if (write.mode === 'FULL') {
-      deleted = await trx('instruments').where('source_id', write.sourceId).where('harvested_at', '<', write.harvestedAt)
-        .whereNotIn('local_id', [...write.keepLocalIds]).delete();
-    } else if (write.deletedLocalIds.length > 0) {
-      deleted = await trx('instruments').where('source_id', write.sourceId).whereIn('local_id', [...write.deletedLocalIds]).delete();
+
+  /** institutions this run has not written yet, or whose district it learns only now */
+  private newInstitutions(instruments: readonly CanonicalInstrument[]): InstitutionRow[] {
+    const rows = new Map<string, InstitutionRow>();
+    for (const i of instruments) {
+      const key = institutionNameKey(i.institution.name);
+      const district = i.institution.district ?? i.district ?? null;
+      const known = this.institutionDistricts.get(key);
+      if (known !== undefined && (known !== null || district === null)) continue;
+      this.institutionDistricts.set(key, district);
+      const row = rows.get(key);
+      if (row) row.district ??= district;
+      else rows.set(key, { id: institutionIdFor(i.institution.name), name: i.institution.name, name_key: key, type: i.institution.type, district });
     }
-    if (deleted > 0) {
-      await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
-    }
-    // these statements read the whole index, and the planner's estimate for them calls for JIT
-    // compilation, which took longer (1.3 s) than the statements themselves on server PostgreSQL
-    await trx.raw('set local jit = off');
-    await inferModelTypes(trx);
-    await recordSynonyms(trx, write.instruments.flatMap((i) => synonymsFromRecord({ ...i, id: instrumentId(write.sourceId, i.localId) })));
-    await learnFromSharedModels(trx, write.sourceId);
-    await last(trx);
-  });
-  await run(steps);
-  return { imported: write.instruments.length, deleted };
+    // in one order, so two harvests naming the same new institutions wait for each other instead of deadlocking within a page
+    return [...rows.values()].sort((a, b) => (a.name_key < b.name_key ? -1 : a.name_key > b.name_key ? 1 : 0));
+  }
+
+  /** deletes what the source no longer lists, infers and learns from the whole index, runs `last` (the watermark) and commits */
+  async finish(end: IndexEnd, last: IndexStep): Promise<{ imported: number; deleted: number }> {
+    let deleted = 0;
+    await this.steps.step(async (trx) => {
+      if (end.mode === 'FULL') {
+        deleted = await trx('instruments').where('source_id', this.sourceId).where('harvested_at', '<', this.harvestedAt)
+          .whereNotIn('local_id', [...end.keepLocalIds]).delete();
+      } else if (end.deletedLocalIds.length > 0) {
+        deleted = await trx('instruments').where('source_id', this.sourceId).whereIn('local_id', [...end.deletedLocalIds]).delete();
+      }
+      if (this.steps.countsDeferred) await recountSource(trx, this.sourceId);
+      if (deleted > 0) {
+        await trx('institutions').whereNotExists(trx('instruments').whereRaw('instruments.institution_id = institutions.id')).delete();
+      }
+      // these statements read the whole index, and the planner's estimate for them calls for JIT
+      // compilation, which took longer (1.3 s) than the statements themselves on server PostgreSQL
+      await trx.raw('set local jit = off');
+      await inferModelTypes(trx);
+      await recordSynonyms(trx, this.synonyms);
+      await learnFromSharedModels(trx, this.sourceId);
+      await last(trx);
+    });
+    await this.steps.commit();
+    return { imported: this.imported, deleted };
+  }
+
+  /** a failed run: on a server nothing of it stays; in steps, the pages written stay (newer versions) and nothing is deleted */
+  abort(): Promise<void> {
+    return this.steps.rollback();
+  }
 }
 
 /** After the write's transaction committed (VACUUM cannot run inside one): see table-upkeep.ts. */

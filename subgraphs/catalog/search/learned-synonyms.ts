@@ -37,39 +37,73 @@ export function synonymForm(name: string, record: Pick<NamedRecord, 'model' | 'm
   return length >= MIN_LENGTH && length <= MAX_LENGTH ? text : null;
 }
 
+type TaughtPair = Omit<SynonymPair, 'instrumentId'>;
+
 /** What one record teaches: its two names, and an abbreviation it gives in parentheses. */
 export function synonymsFromRecord(record: NamedRecord): SynonymPair[] {
-  const pairs: SynonymPair[] = [];
+  return taughtByNames(record).map((p) => ({ ...p, instrumentId: record.id }));
+}
+
+// an inventory names one kind the same way on many records: each set of names is read once
+const REMEMBERED = 20_000;
+const taughtByNamesSeen = new Map<string, TaughtPair[]>();
+
+function taughtByNames(record: Omit<NamedRecord, 'id'>): TaughtPair[] {
+  const key = `${record.name}\u0000${record.nameEn ?? ''}\u0000${record.model ?? ''}\u0000${record.manufacturer ?? ''}`;
+  const known = taughtByNamesSeen.get(key);
+  if (known) return known;
+  const pairs: TaughtPair[] = [];
   const name = synonymForm(record.name, record);
   const english = record.nameEn ? synonymForm(record.nameEn, record) : null;
   if (name && english && hasCjk(name) && !hasCjk(english) && name !== english) {
-    pairs.push({ term: name, synonym: english, kind: 'BILINGUAL_NAME', instrumentId: record.id });
+    pairs.push({ term: name, synonym: english, kind: 'BILINGUAL_NAME' });
   }
   for (const text of [record.name, record.nameEn]) {
     const parenthesised = text ? /^(.+?)[（(]\s*([^）)]+?)\s*[）)]\s*$/.exec(text.normalize('NFKC')) : null;
     if (!parenthesised || !ABBREVIATION.test(parenthesised[2])) continue;
     const outside = synonymForm(parenthesised[1], record);
     const abbreviation = foldText(parenthesised[2]);
-    if (outside && outside !== abbreviation) pairs.push({ term: outside, synonym: abbreviation, kind: 'ABBREVIATION', instrumentId: record.id });
+    if (outside && outside !== abbreviation) pairs.push({ term: outside, synonym: abbreviation, kind: 'ABBREVIATION' });
   }
+  if (taughtByNamesSeen.size >= REMEMBERED) taughtByNamesSeen.clear();
+  taughtByNamesSeen.set(key, pairs);
   return pairs;
 }
 
 /** records that taught a pair, kept as examples */
 const MAX_EXAMPLES = 5;
 
-/** Adds pairs to what is learned: a pair seen again counts once more; what the centre decided stays. */
-export async function recordSynonyms(db: Knex | Knex.Transaction, pairs: readonly SynonymPair[]): Promise<void> {
-  const merged = new Map<string, { term: string; synonym: string; kind: SynonymKind; ids: string[]; occurrences: number }>();
-  for (const p of pairs) {
-    const key = `${p.term}\u0000${p.synonym}`;
-    const known = merged.get(key);
-    if (known) {
-      known.occurrences += 1;
-      if (known.ids.length < MAX_EXAMPLES && !known.ids.includes(p.instrumentId)) known.ids.push(p.instrumentId);
-    } else merged.set(key, { term: p.term, synonym: p.synonym, kind: p.kind, ids: [p.instrumentId], occurrences: 1 });
+interface TalliedPair { term: string; synonym: string; kind: SynonymKind; ids: string[]; occurrences: number }
+
+/** Pairs counted as they are taught (a harvest's pages), each kept once with its first examples. */
+export class SynonymTally {
+  private readonly merged = new Map<string, TalliedPair>();
+
+  static of(pairs: readonly SynonymPair[]): SynonymTally {
+    const tally = new SynonymTally();
+    tally.add(pairs);
+    return tally;
   }
-  const rows = [...merged.values()];
+
+  add(pairs: readonly SynonymPair[]): void {
+    for (const p of pairs) {
+      const key = `${p.term}\u0000${p.synonym}`;
+      const known = this.merged.get(key);
+      if (known) {
+        known.occurrences += 1;
+        if (known.ids.length < MAX_EXAMPLES && !known.ids.includes(p.instrumentId)) known.ids.push(p.instrumentId);
+      } else this.merged.set(key, { term: p.term, synonym: p.synonym, kind: p.kind, ids: [p.instrumentId], occurrences: 1 });
+    }
+  }
+
+  get pairs(): TalliedPair[] {
+    return [...this.merged.values()];
+  }
+}
+
+/** Adds pairs to what is learned: a pair seen again counts once more; what the centre decided stays. */
+export async function recordSynonyms(db: Knex | Knex.Transaction, taught: readonly SynonymPair[] | SynonymTally): Promise<void> {
+  const rows = (taught instanceof SynonymTally ? taught : SynonymTally.of(taught)).pairs;
   for (let i = 0; i < rows.length; i += 500) {
     await db('search_synonyms')
       .insert(rows.slice(i, i + 500).map((r) => ({ term: r.term, synonym: r.synonym, kind: r.kind, example_instrument_ids: r.ids, occurrences: r.occurrences })))

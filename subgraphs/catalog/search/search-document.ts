@@ -30,6 +30,7 @@ type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufact
 const REMEMBERED = 50_000;
 const recognizedTexts = new Map<string, RecognizedType[]>();
 const analyzedTexts = new Map<string, string[]>();
+const documents = new Map<string, SearchDocument>();
 
 function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   const known = cache.get(key);
@@ -66,7 +67,14 @@ function typeTerms(key: string): string[] {
   return terms;
 }
 
+/** the same for records written alike: the caller must not change what it is given */
 export function searchDocument(instrument: Indexed): SearchDocument {
+  const { name, nameEn, model, manufacturer, ownerCategory, specs, functions } = instrument;
+  const key = [name, nameEn, model, manufacturer, ownerCategory, specs, functions].map((t) => t ?? '').join('\u0000');
+  return remembered(documents, key, () => documentOf(instrument));
+}
+
+function documentOf(instrument: Indexed): SearchDocument {
   const recognized = recordTypes(instrument);
   const typeKeys = [...new Set(recognized.map((t) => t.key))];
 
