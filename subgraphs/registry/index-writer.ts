@@ -115,6 +115,7 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
     type_keys: search.typeKeys,
     name_terms: search.nameTerms,
     detail_terms: search.detailTerms,
+    search_vector: search.vector,
   };
 }
 

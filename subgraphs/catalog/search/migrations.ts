@@ -101,4 +101,19 @@ export const searchMigrations: NamedMigration[] = [
       await db.schema.dropTable('search_synonyms');
     },
   },
+  {
+    name: '2026-11-30-51-search-vector-written',
+    async up(db) {
+      // the harvest writes the vector itself (search-document.ts); rows written before keep the database's
+      // parse until their next harvest, which differs only for terms holding a dot or a plus ("0.1")
+      await db.raw('alter table instruments alter column search_vector drop expression');
+    },
+    async down(db) {
+      await db.raw('alter table instruments drop column search_vector');
+      await db.raw(`alter table instruments add column search_vector tsvector generated always as
+        (setweight(to_tsvector('simple', name_terms), 'A') || setweight(to_tsvector('simple', detail_terms), 'C')) stored`);
+      await db.raw(`create index instruments_word_filters on instruments using gin (search_vector, (${filterKeysSql()}))`);
+      await db.raw(`create index instruments_untyped_word_filters on instruments using gin (search_vector, (${filterKeysSql()})) where cardinality(type_keys) = 0`);
+    },
+  },
 ];

@@ -40,6 +40,17 @@ export function stemWord(word: string): string {
   return w.replace(/(scop|metr|graph)(y|e|er|ic|ical)$/, '$1');
 }
 
+const LEXEME = /[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+/g;
+
+/**
+ * What the index stores of a term: its runs of letters and digits, and of Chinese. A term such as
+ * "0.1" or "h2o<1ppm" (a model or a spec compacted) is a phrase of several; the query asks for the
+ * same phrase (text-query.ts), so the two sides split a term alike.
+ */
+export function termLexemes(term: string): string[] {
+  return term.match(LEXEME) ?? [];
+}
+
 /** Character bigrams of each CJK run; a run of one character stays a unigram. */
 export function cjkBigrams(text: string): string[] {
   const grams: string[] = [];

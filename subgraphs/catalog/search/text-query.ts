@@ -7,7 +7,7 @@
 import { kindsNamedAfter, recognizeInstrumentTypes } from '../../../schema/instrument-type-recognition.ts';
 import { withNarrowerTypes } from '../../../schema/instrument-types.ts';
 import { correctSpelling } from '../../../schema/instrument-type-spelling.ts';
-import { compactModel } from './text-analysis.ts';
+import { compactModel, termLexemes } from './text-analysis.ts';
 import { PREFIX, queryUnits, requiredUnits, THESAURUS_TABLE, type PhraseTable, type QueryUnit } from './query-units.ts';
 
 export interface TextQuery {
@@ -37,7 +37,15 @@ export function parseTextQuery(query: string, phrases: PhraseTable = THESAURUS_T
 /** a term as a tsquery operand; `ownWords` restricts it to the owner's own words (weight A, search-document.ts) */
 const quote = (term: string, ownWords = false) => {
   const weight = ownWords ? 'A' : '';
-  return term.endsWith(PREFIX) ? `'${term.slice(0, -1).replace(/'/g, "''")}':*${weight}` : `'${term.replace(/'/g, "''")}'${weight ? `:${weight}` : ''}`;
+  const prefix = term.endsWith(PREFIX);
+  const word = prefix ? term.slice(0, -1) : term;
+  // as the index stores it: a term of several lexemes ("0.1") is their phrase
+  const lexemes = termLexemes(word);
+  const operands = (lexemes.length ? lexemes : [word]).map((lexeme, i, all) => {
+    const flags = `${prefix && i === all.length - 1 ? '*' : ''}${weight}`;
+    return `'${lexeme.replace(/'/g, "''")}'${flags ? `:${flags}` : ''}`;
+  });
+  return operands.length === 1 ? operands[0] : `(${operands.join(' <-> ')})`;
 };
 
 /** one unit as a tsquery: any of its alternatives, each all of its terms */
@@ -45,7 +53,7 @@ export function unitTsquery(unit: QueryUnit, ownWords = false): string {
   return `(${unit.alternatives.map((terms) => `(${terms.map((t) => quote(t, ownWords)).join(' & ')})`).join(' | ')})`;
 }
 
-/** a tsquery over plain terms; terms are [a-z0-9] or CJK only, quoted anyway */
+/** a tsquery over plain terms, each quoted */
 export function tsquery(terms: readonly string[], operator: '&' | '|'): string {
   return terms.map((t) => quote(t)).join(` ${operator} `);
 }
