@@ -30,14 +30,16 @@ type Indexed = Pick<CanonicalInstrument, 'name' | 'nameEn' | 'model' | 'manufact
  * each distinct text is recognised and analysed once, which was most of a harvest's own work.
  */
 const REMEMBERED = 50_000;
+/** a whole document holds its vector too (about 2 KB): fewer of them, so the process keeps ~20 MB at most */
+const REMEMBERED_DOCUMENTS = 10_000;
 const recognizedTexts = new Map<string, RecognizedType[]>();
 const analyzedTexts = new Map<string, string[]>();
 const documents = new Map<string, SearchDocument>();
 
-function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T, limit = REMEMBERED): T {
   const known = cache.get(key);
   if (known !== undefined) return known;
-  if (cache.size >= REMEMBERED) cache.clear();
+  if (cache.size >= limit) cache.clear();
   const value = compute();
   cache.set(key, value);
   return value;
@@ -73,7 +75,7 @@ function typeTerms(key: string): string[] {
 export function searchDocument(instrument: Indexed): SearchDocument {
   const { name, nameEn, model, manufacturer, ownerCategory, specs, functions } = instrument;
   const key = [name, nameEn, model, manufacturer, ownerCategory, specs, functions].map((t) => t ?? '').join('\u0000');
-  return remembered(documents, key, () => documentOf(instrument));
+  return remembered(documents, key, () => documentOf(instrument), REMEMBERED_DOCUMENTS);
 }
 
 function documentOf(instrument: Indexed): SearchDocument {
