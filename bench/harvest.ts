@@ -29,7 +29,7 @@ console.log(`hub database: ${process.env.DATABASE_URL ? 'server PostgreSQL' : 'P
 let started = performance.now();
 if (kinds.has('sql')) await createUniversityAssetDb(path.join(dir, 'assets'), rows('SQL-'));
 const rest = kinds.has('rest') ? await startRentalRestApi(rows('REST-'), { token: 'bench' }) : null;
-if (kinds.has('csv') || kinds.has('xlsx')) await writeSmallInstitutionsSheet(path.join(dir, 'sheet.csv'), path.join(dir, 'sheet.xlsx'), rows('CSV-'));
+if (kinds.has('csv') || kinds.has('xlsx')) await writeSmallInstitutionsSheet(path.join(dir, 'sheet.csv'), kinds.has('xlsx') ? path.join(dir, 'sheet.xlsx') : null, rows('CSV-'));
 console.log(`sources prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const hub = await startHub({
