@@ -50,7 +50,9 @@ describe.each(DATABASE_TARGETS)('supergraph hot swap ($name)', (target) => {
     expect(gone.data).toEqual({ __type: null, instruments: { totalCount: 0 } });
   });
 
-  it('drives the registry from the command line: add, list, harvest, supergraph, remove', async () => {
+  // eight CLI processes, each loading the TypeScript sources through tsx: 40–60 s on two busy cores, which is
+  // the start-up of a process, not what this test is about
+  it('drives the registry from the command line: add, list, harvest, supergraph, remove', { timeout: 240_000 }, async () => {
     const file = writeSheet(hub.dataDir, 'lab.csv', [
       ['L-1', '原子力显微镜', 'Atomic Force Microscope', 'Dimension Icon', 'Bruker', '分析仪器', '210', '2019-09-01', '深圳技术大学', '高等院校', '坪山区', '对外开放', '在用', '350'],
       ['L-2', '差示扫描量热仪', 'DSC', 'DSC 2500', 'TA Instruments', '分析仪器', '45', '不知道', '深圳技术大学', '高等院校', '坪山区', '对外开放', '闲置', '120'],
