@@ -113,8 +113,6 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
     source_updated_at: i.updatedAt,
     harvested_at: harvestedAt,
     type_keys: search.typeKeys,
-    name_terms: search.nameTerms,
-    detail_terms: search.detailTerms,
     search_vector: search.vector,
   };
 }

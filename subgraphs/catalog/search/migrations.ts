@@ -116,4 +116,21 @@ export const searchMigrations: NamedMigration[] = [
       await db.raw(`create index instruments_untyped_word_filters on instruments using gin (search_vector, (${filterKeysSql()})) where cardinality(type_keys) = 0`);
     },
   },
+  {
+    name: '2026-11-30-52-search-terms-dropped',
+    async up(db) {
+      // the vector is written whole by the harvest and explanations recompute the terms: the two texts
+      // were read by nothing and made every row twice as long to write, send and parse
+      await db.schema.alterTable('instruments', (t) => {
+        t.dropColumn('name_terms');
+        t.dropColumn('detail_terms');
+      });
+    },
+    async down(db) {
+      await db.schema.alterTable('instruments', (t) => {
+        t.text('name_terms').notNullable().defaultTo('');
+        t.text('detail_terms').notNullable().defaultTo('');
+      });
+    },
+  },
 ];
