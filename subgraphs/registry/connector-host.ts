@@ -7,7 +7,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { openConnectorAdapter } from '../../connectors/kinds.ts';
-import { serveConnector, type ServedConnector } from '../../connectors/sdk/serve-connector.ts';
+import { serveConnector, type HarvestPage, type HarvestPageRequest, type ServedConnector } from '../../connectors/sdk/serve-connector.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
 import type { ConnectorKind } from './source-store.ts';
 
@@ -18,6 +18,8 @@ export interface HostedConnector {
   /** where a gateway calls it: its host as other machines name it when the hub runs as separate services */
   routingUrl: string;
   typeDefs: string;
+  /** a hosted connector's harvest pages, read in this process; a remote one's are fetched from its URL */
+  harvestPage: ((request: HarvestPageRequest) => Promise<HarvestPage>) | null;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function hostConnector(sourceId: string, kind: ConnectorKind, confi
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new GraphQLError(`source ${sourceId}: a remote connector needs "url": "http://…" in its config`);
     const typeDefs = await fetchRemoteSdl(sourceId, url, options.credential());
     const base = url.replace(/\/$/, '');
-    return { sourceId, url: base, routingUrl: base, typeDefs, close: async () => {} };
+    return { sourceId, url: base, routingUrl: base, typeDefs, harvestPage: null, close: async () => {} };
   }
   const { adapter, defaults } = await openConnectorAdapter(kind, sourceId, config, options.baseDir);
   let served: ServedConnector;

@@ -1,12 +1,13 @@
 /**
- * One harvest run of one source: page through its connector's harvest endpoint, re-check
- * every record, and write each page into the index while the next is read (index-writer.ts).
+ * One harvest run of one source: page through its connector's harvest endpoint (a connector the
+ * hub hosts is paged in process), re-check every record that came over the wire, and write each
+ * page into the index while the next is read (index-writer.ts).
  * Counts, rejected rows with their reasons and the duration are recorded on the run, which is
  * also what a failure leaves.
  */
 import type { Knex } from 'knex';
 import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type FieldProblem } from '../../connectors/sdk/canonical.ts';
-import type { HarvestPage } from '../../connectors/sdk/serve-connector.ts';
+import type { HarvestPage, HarvestPageRequest } from '../../connectors/sdk/serve-connector.ts';
 import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
 import { IndexWriter, keepIndexHealthy } from './index-writer.ts';
@@ -20,6 +21,11 @@ const PROGRESS_EVERY_MS = 2000;
 export interface HarvestRequest {
   /** the source's connector: `${url}/harvest` is paged */
   connector: ConnectorEndpoint;
+  /**
+   * a connector this hub hosts, paged without HTTP: its records were checked against the canonical
+   * rules by this same code a moment before, so they are not checked twice
+   */
+  hostedPages: ((request: HarvestPageRequest) => Promise<HarvestPage>) | null;
   /** incremental from this instant, when the connector supports it */
   since: Date | null;
   log: (line: string) => void;
@@ -28,6 +34,17 @@ export interface HarvestRequest {
 }
 
 class HarvestFailure extends Error {}
+
+async function readPage(request: HarvestRequest, cursor: string | null): Promise<HarvestPage> {
+  if (request.hostedPages) {
+    try {
+      return await request.hostedPages({ limit: PAGE_SIZE, cursor: cursor ?? undefined, since: request.since ?? undefined });
+    } catch (error) {
+      throw new HarvestFailure(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return fetchPage(request, cursor);
+}
 
 async function fetchPage(request: HarvestRequest, cursor: string | null): Promise<HarvestPage> {
   const url = new URL('/harvest', request.connector.url);
@@ -92,14 +109,14 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
     writer = await IndexWriter.open(db, sourceId, startedAt, { inSteps: request.writeInSteps });
     let cursor: string | null = null;
     for (;;) {
-      const page = await fetchPage(request, cursor);
+      const page = await readPage(request, cursor);
       incremental = incremental && page.incremental;
       for (const problem of page.rejected) rejected.push(problem);
       seen += page.instruments.length + page.rejected.length;
       const accepted: CanonicalInstrument[] = [];
       for (const instrument of page.instruments) {
-        // the hub trusts no connector: each record is checked again against the canonical rules
-        const checked = normalizeRecord(canonicalToRecord(instrument));
+        // the hub trusts no connector it does not run: each record is checked again against the canonical rules
+        const checked = request.hostedPages ? { ok: true as const, instrument } : normalizeRecord(canonicalToRecord(instrument));
         if (!checked.ok) {
           rejected.push(...checked.problems);
         } else if (acceptedLocalIds.has(checked.instrument.localId)) {
@@ -111,7 +128,7 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       }
       deletedLocalIds.push(...page.deletedLocalIds);
       // built while the database writes the page before, then written while the next is read
-      const prepared = writer.prepare(accepted);
+      const prepared = await writer.prepare(accepted);
       await writing;
       writing = writer.write(prepared);
       // awaited before the next page is written or the run ends; until then a failure must not go unhandled

@@ -6,6 +6,7 @@
  *
  * On a server database the whole run is one transaction: a failure rolls everything back, readers
  * see the old index until it commits, and the counts are left to its end (instrument-counts.ts).
+ * Its rows go by COPY into a table of the transaction's own and from there into the index.
  * The embedded database has one connection, which a transaction holds from every other query (a
  * harvest of 40,000 rows kept a query waiting 12 s), so there each page is a transaction of its own
  * and the queries waiting meanwhile are answered between pages; the watermark moves only with the
@@ -21,8 +22,10 @@ import { learnFromSharedModels, recordSynonyms, synonymsFromRecord, SynonymTally
 import { resolveDistrict } from '../../schema/districts.ts';
 import { deferCounts, recountSource } from '../catalog/instrument-counts.ts';
 import { vacuumAnalyze } from '../storage/table-upkeep.ts';
+import { copyInto, copyText } from '../storage/copy-rows.ts';
 
 const INSERT_CHUNK = 500;
+const ROWS_BETWEEN_YIELDS = 100;
 /** a write that changes this many rows leaves enough dead versions and stale statistics to matter */
 const UPKEEP_AFTER_ROWS = 5000;
 /** the tables an index write changes; the counts first, which every filter-only listing reads */
@@ -34,6 +37,8 @@ export type IndexStep = (trx: Knex.Transaction) => Promise<void>;
 
 /** runs a step of an index write: inside the run's one transaction, or in one of its own (see above) */
 interface StepRunner {
+  /** how the instruments' rows reach the database */
+  rows: RowSink;
   /** the counts are left to the end of the run (instrument-counts.ts), which must recount the source */
   countsDeferred: boolean;
   step(work: IndexStep): Promise<void>;
@@ -45,6 +50,7 @@ async function oneTransaction(db: Knex): Promise<StepRunner> {
   const trx = await db.transaction();
   await deferCounts(trx);
   return {
+    rows: await copiedRows(trx),
     countsDeferred: true,
     step: (work) => work(trx),
     commit: async () => { await trx.commit(); },
@@ -55,6 +61,7 @@ async function oneTransaction(db: Knex): Promise<StepRunner> {
 /** the counts follow each step, so a listing's total agrees with its rows while the run goes on */
 function transactionPerStep(db: Knex): StepRunner {
   return {
+    rows: jsonRows,
     countsDeferred: false,
     async step(work) {
       await db.transaction((trx) => work(trx));
@@ -117,15 +124,23 @@ function instrumentRow(sourceId: string, i: CanonicalInstrument, harvestedAt: Da
   };
 }
 
-/**
- * The statement that writes a chunk of instruments: the rows go as one JSON parameter, read by the
- * table's own row type. A VALUES list of a few hundred rows bound 18,000 parameters, which cost the
- * database a third more than the rows' own writing and knex as much again to number.
- */
-function upsertSql(columns: readonly string[]): string {
-  return `insert into instruments (${columns.join(', ')})
-    select ${columns.join(', ')} from json_populate_recordset(null::instruments, ?::json)
-    on conflict (id) do update set ${columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+type InstrumentRow = ReturnType<typeof instrumentRow>;
+
+/** the columns a harvest writes, every one of the row's */
+const COLUMNS = ['id', 'source_id', 'local_id', 'name', 'name_en', 'model', 'manufacturer', 'country', 'instrument_class', 'class_code',
+  'class_inferred', 'owner_category', 'original_value', 'purchase_date', 'institution_id', 'district', 'address', 'sharing',
+  'declared_status', 'external_rate', 'internal_rate', 'contact_name', 'contact_phone', 'contact_email', 'specs', 'functions',
+  'latitude', 'longitude', 'extra', 'source_updated_at', 'harvested_at', 'type_keys', 'search_vector'] as const satisfies readonly (keyof InstrumentRow)[];
+// a column the row gains and the list forgets would never be written: this fails to compile instead
+const everyColumn: Exclude<keyof InstrumentRow, typeof COLUMNS[number]> extends never ? true : never = true;
+void everyColumn;
+
+const UPSERT_SET = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+
+/** how a page's instruments are sent: encoded while the page before is written, then written */
+interface RowSink {
+  encode(rows: readonly InstrumentRow[]): string[];
+  write(trx: Knex.Transaction, encoded: readonly string[]): Promise<void>;
 }
 
 /**
@@ -135,18 +150,56 @@ function upsertSql(columns: readonly string[]): string {
  */
 const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi;
 
-function chunkJson(rows: readonly ReturnType<typeof instrumentRow>[]): string {
+function chunkJson(rows: readonly InstrumentRow[]): string {
   const json = JSON.stringify(rows);
   // the plain search finds nearly every chunk clean; the expression is read only where it may match
   return json.includes('\\ud') ? json.replace(LONE_SURROGATE, '$1\\ufffd') : json;
+}
+
+/**
+ * The embedded database (knex-pglite has no COPY stream): a chunk of rows per statement, as one JSON
+ * parameter read by the table's own row type. A VALUES list of a few hundred rows bound 18,000
+ * parameters, which cost the database a third more than the rows' own writing and knex as much again.
+ */
+const jsonRows: RowSink = {
+  encode(rows) {
+    const chunks: string[] = [];
+    for (let from = 0; from < rows.length; from += INSERT_CHUNK) chunks.push(chunkJson(rows.slice(from, from + INSERT_CHUNK)));
+    return chunks;
+  },
+  async write(trx, chunks) {
+    for (const json of chunks) {
+      await trx.raw(`insert into instruments (${COLUMNS.join(', ')})
+        select ${COLUMNS.join(', ')} from json_populate_recordset(null::instruments, ?::json)
+        on conflict (id) do update set ${UPSERT_SET}`, [json]);
+    }
+  },
+};
+
+/**
+ * A server database: the page is copied into a table private to the run's transaction (no log, no
+ * indexes) and moved from there into the index in one statement, which can update rows (COPY cannot).
+ * Strings reach it as UTF-8, in which a lone surrogate is U+FFFD as on the JSON path.
+ */
+async function copiedRows(trx: Knex.Transaction): Promise<RowSink> {
+  await trx.raw('create temporary table incoming_instruments (like instruments including defaults) on commit drop');
+  return {
+    encode: (rows) => [copyText(rows, COLUMNS)],
+    async write(step, [text]) {
+      await copyInto(step, 'incoming_instruments', COLUMNS, text);
+      // one round trip: the statements wait on nothing from this process between them
+      await step.raw(`insert into instruments (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from incoming_instruments
+        on conflict (id) do update set ${UPSERT_SET}; truncate incoming_instruments`);
+    },
+  };
 }
 
 interface InstitutionRow { id: string; name: string; name_key: string; type: string; district: string | null }
 
 export interface PreparedPage {
   institutionRows: InstitutionRow[];
-  /** the instruments' rows, a JSON array per statement */
-  chunks: string[];
+  /** the instruments' rows as the database is sent them */
+  rows: string[];
   count: number;
 }
 
@@ -155,8 +208,6 @@ export class IndexWriter {
   private readonly institutionDistricts = new Map<string, string | null>();
   private readonly synonyms = new SynonymTally();
   private imported = 0;
-  /** the statement that writes a chunk, made from the first row's columns */
-  private upsert: string | null = null;
 
   private constructor(private readonly steps: StepRunner, private readonly sourceId: string, private readonly harvestedAt: Date) {}
 
@@ -165,18 +216,22 @@ export class IndexWriter {
   }
 
   /**
-   * A page made ready for the database: its rows built and serialised, which is the harvest's own
-   * work, done while the database is still writing the page before it.
+   * A page made ready for the database: its rows built and encoded, which is the harvest's own
+   * work, done while the database is still writing the page before. It gives way to the event loop
+   * every few rows: the write in flight needs this process between its statements, and a page built
+   * in one piece (150 ms) left the database waiting for it that long.
    */
-  prepare(instruments: readonly CanonicalInstrument[]): PreparedPage {
-    const chunks: string[] = [];
-    for (let from = 0; from < instruments.length; from += INSERT_CHUNK) {
-      const rows = instruments.slice(from, from + INSERT_CHUNK).map((i) => instrumentRow(this.sourceId, i, this.harvestedAt));
-      this.upsert ??= upsertSql(Object.keys(rows[0]));
-      chunks.push(chunkJson(rows));
+  async prepare(instruments: readonly CanonicalInstrument[]): Promise<PreparedPage> {
+    const rows: InstrumentRow[] = [];
+    for (let from = 0; from < instruments.length; from += ROWS_BETWEEN_YIELDS) {
+      if (from > 0) await new Promise(setImmediate);
+      for (const i of instruments.slice(from, from + ROWS_BETWEEN_YIELDS)) {
+        rows.push(instrumentRow(this.sourceId, i, this.harvestedAt));
+        this.synonyms.add(synonymsFromRecord({ ...i, id: instrumentId(this.sourceId, i.localId) }));
+      }
     }
-    for (const i of instruments) this.synonyms.add(synonymsFromRecord({ ...i, id: instrumentId(this.sourceId, i.localId) }));
-    return { institutionRows: this.newInstitutions(instruments), chunks, count: instruments.length };
+    await new Promise(setImmediate);
+    return { institutionRows: this.newInstitutions(instruments), rows: this.steps.rows.encode(rows), count: instruments.length };
   }
 
   /** institutions first (merged by name), then the page's instruments, a chunk per statement */
@@ -195,7 +250,7 @@ export class IndexWriter {
             where institutions.name_key = given.name_key and institutions.district is null`, [JSON.stringify(districts)]);
         }
       }
-      for (const json of page.chunks) await trx.raw(this.upsert!, [json]);
+      await this.steps.rows.write(trx, page.rows);
     });
     this.imported += page.count;
   }

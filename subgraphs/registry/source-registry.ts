@@ -312,6 +312,7 @@ export class SourceRegistry {
     if (!current) throw new GraphQLError(this.connectorErrors.get(id) ?? `source ${id}: connector is not running`, { extensions: { code: 'SOURCE_UNAVAILABLE' } });
     return runHarvest(this.db, {
       connector: current,
+      hostedPages: this.connectors.get(id)?.harvestPage ?? null,
       since: full ? null : source.harvested_until,
       log: this.options.log,
       writeInSteps: this.options.writeHarvestsInSteps,
