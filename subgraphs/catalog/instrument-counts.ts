@@ -58,18 +58,17 @@ export const instrumentCountsMigration: NamedMigration = {
   },
 };
 
+/** the three trigger functions, each opening with `guard` (nothing, or the deferral's early return) */
+async function replaceCountFunctions(db: Knex, guard: string): Promise<void> {
+  for (const [name, body] of [['add', ADD], ['remove', SUBTRACT], ['move', `${SUBTRACT} ${ADD}`]]) {
+    await db.raw(`create or replace function instrument_counts_${name}() returns trigger language plpgsql as $$ begin ${guard} ${body} return null; end $$`);
+  }
+}
+
 export const deferredCountsMigration: NamedMigration = {
   name: '2026-11-30-50-deferred-counts',
-  async up(db) {
-    await db.raw(`create or replace function instrument_counts_add() returns trigger language plpgsql as $$ begin ${UNLESS_DEFERRED} ${ADD} return null; end $$`);
-    await db.raw(`create or replace function instrument_counts_remove() returns trigger language plpgsql as $$ begin ${UNLESS_DEFERRED} ${SUBTRACT} return null; end $$`);
-    await db.raw(`create or replace function instrument_counts_move() returns trigger language plpgsql as $$ begin ${UNLESS_DEFERRED} ${SUBTRACT} ${ADD} return null; end $$`);
-  },
-  async down(db) {
-    await db.raw(`create or replace function instrument_counts_add() returns trigger language plpgsql as $$ begin ${ADD} return null; end $$`);
-    await db.raw(`create or replace function instrument_counts_remove() returns trigger language plpgsql as $$ begin ${SUBTRACT} return null; end $$`);
-    await db.raw(`create or replace function instrument_counts_move() returns trigger language plpgsql as $$ begin ${SUBTRACT} ${ADD} return null; end $$`);
-  },
+  up: (db) => replaceCountFunctions(db, UNLESS_DEFERRED),
+  down: (db) => replaceCountFunctions(db, ''),
 };
 
 /**

@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import { foldText, hasCjk } from './text-analysis.ts';
 import type { Phrase } from './query-units.ts';
+import { remembered } from './remembered.ts';
 
 export type SynonymKind = 'BILINGUAL_NAME' | 'ABBREVIATION' | 'SHARED_MODEL' | 'CENTRE';
 export type SynonymStatus = 'LEARNED' | 'CONFIRMED' | 'REJECTED';
@@ -50,8 +51,10 @@ const taughtByNamesSeen = new Map<string, TaughtPair[]>();
 
 function taughtByNames(record: Omit<NamedRecord, 'id'>): TaughtPair[] {
   const key = `${record.name}\u0000${record.nameEn ?? ''}\u0000${record.model ?? ''}\u0000${record.manufacturer ?? ''}`;
-  const known = taughtByNamesSeen.get(key);
-  if (known) return known;
+  return remembered(taughtByNamesSeen, key, () => pairsTaughtBy(record), REMEMBERED);
+}
+
+function pairsTaughtBy(record: Omit<NamedRecord, 'id'>): TaughtPair[] {
   const pairs: TaughtPair[] = [];
   const name = synonymForm(record.name, record);
   const english = record.nameEn ? synonymForm(record.nameEn, record) : null;
@@ -65,8 +68,6 @@ function taughtByNames(record: Omit<NamedRecord, 'id'>): TaughtPair[] {
     const abbreviation = foldText(parenthesised[2]);
     if (outside && outside !== abbreviation) pairs.push({ term: outside, synonym: abbreviation, kind: 'ABBREVIATION' });
   }
-  if (taughtByNamesSeen.size >= REMEMBERED) taughtByNamesSeen.clear();
-  taughtByNamesSeen.set(key, pairs);
   return pairs;
 }
 

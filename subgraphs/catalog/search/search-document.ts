@@ -12,6 +12,7 @@ import { instrumentTypeByKey, instrumentTypeNames } from '../../../schema/instru
 import { recognizeInstrumentTypes, type RecognizedType } from '../../../schema/instrument-type-recognition.ts';
 import type { CanonicalInstrument } from '../../../connectors/sdk/canonical.ts';
 import { analyzeText, termLexemes, type AnalyzeOptions } from './text-analysis.ts';
+import { remembered } from './remembered.ts';
 
 export interface SearchDocument {
   typeKeys: string[];
@@ -36,19 +37,10 @@ const recognizedTexts = new Map<string, RecognizedType[]>();
 const analyzedTexts = new Map<string, string[]>();
 const documents = new Map<string, SearchDocument>();
 
-function remembered<T>(cache: Map<string, T>, key: string, compute: () => T, limit = REMEMBERED): T {
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  if (cache.size >= limit) cache.clear();
-  const value = compute();
-  cache.set(key, value);
-  return value;
-}
-
 /** a text's search terms, as `analyzeText` gives them */
 function analyzed(text: string | null, options: AnalyzeOptions = {}): string[] {
   if (!text) return [];
-  return remembered(analyzedTexts, options.completeLastWord ? `+${text}` : ` ${text}`, () => analyzeText(text, options));
+  return remembered(analyzedTexts, options.completeLastWord ? `+${text}` : ` ${text}`, () => analyzeText(text, options), REMEMBERED);
 }
 
 /**
@@ -57,7 +49,7 @@ function analyzed(text: string | null, options: AnalyzeOptions = {}): string[] {
  */
 export function recordTypes(instrument: Pick<Indexed, 'name' | 'nameEn' | 'model' | 'ownerCategory'>): RecognizedType[] {
   const texts = [instrument.name, instrument.nameEn, instrument.model, instrument.ownerCategory].filter((t): t is string => Boolean(t));
-  return texts.flatMap((t) => remembered(recognizedTexts, t, () => recognizeInstrumentTypes(t, { fromRecord: true })));
+  return texts.flatMap((t) => remembered(recognizedTexts, t, () => recognizeInstrumentTypes(t, { fromRecord: true }), REMEMBERED));
 }
 
 // every record of a kind is indexed under all its names: analysed once per kind, not per record
@@ -82,18 +74,24 @@ function documentOf(instrument: Indexed): SearchDocument {
   const recognized = recordTypes(instrument);
   const typeKeys = [...new Set(recognized.map((t) => t.key))];
 
+  const nameTerms = new Set<string>();
+  const addName = (text: string | null, options?: AnalyzeOptions) => { for (const term of analyzed(text, options)) nameTerms.add(term); };
+  addName(instrument.name, { completeLastWord: true });
+  addName(instrument.nameEn, { completeLastWord: true });
+  for (const text of [instrument.model, instrument.manufacturer, instrument.ownerCategory]) addName(text);
   // a product line says its maker where the record does not: "Infinity 1260" is an Agilent
-  const makers = recognized.flatMap((t) => t.makers ?? []);
-  const nameTerms = new Set([
-    ...[instrument.name, instrument.nameEn].flatMap((t) => analyzed(t, { completeLastWord: true })),
-    ...[instrument.model, instrument.manufacturer, instrument.ownerCategory, ...makers].flatMap((t) => analyzed(t)),
-  ]);
+  for (const type of recognized) for (const maker of type.makers ?? []) addName(maker);
+
   // the names of its kinds match like its own words but weigh like its details: among records of a
   // kind, the one whose owner wrote the searched words ("Field Emission Scann" for FE-SEM) ranks above
   // the one the hub only knows to be of it ("Mira 9000D")
-  const detailTerms = new Set([...typeKeys.flatMap(typeTerms), ...[instrument.specs, instrument.functions].flatMap((t) => analyzed(t))]);
-  for (const t of nameTerms) detailTerms.delete(t);
-  return { typeKeys, nameTerms: [...nameTerms].join(' '), detailTerms: [...detailTerms].join(' '), vector: tsvectorLiteral([...nameTerms], [...detailTerms]) };
+  const detailTerms = new Set<string>();
+  const addDetail = (term: string) => { if (!nameTerms.has(term)) detailTerms.add(term); };
+  for (const key of typeKeys) for (const term of typeTerms(key)) addDetail(term);
+  for (const text of [instrument.specs, instrument.functions]) for (const term of analyzed(text)) addDetail(term);
+  const names = [...nameTerms];
+  const details = [...detailTerms];
+  return { typeKeys, nameTerms: names.join(' '), detailTerms: details.join(' '), vector: tsvectorLiteral(names, details) };
 }
 
 /** tsvector keeps positions up to this */
@@ -106,12 +104,18 @@ const MAX_POSITION = 16383;
  * a row was a fifth of a harvest's writing.
  */
 export function tsvectorLiteral(nameTerms: readonly string[], detailTerms: readonly string[]): string {
-  const entries: string[] = [];
+  let literal = '';
   let position = 0;
   for (const [terms, weight] of [[nameTerms, 'A'], [detailTerms, 'C']] as const) {
     for (const term of terms) {
-      for (const lexeme of termLexemes(term)) entries.push(`'${lexeme}':${Math.min(++position, MAX_POSITION)}${weight}`);
+      for (const lexeme of quotedLexemes(term)) literal += `${position === 0 ? '' : ' '}${lexeme}${Math.min(++position, MAX_POSITION)}${weight}`;
     }
   }
-  return entries.join(' ');
+  return literal;
+}
+
+/** a term's lexemes as the literal writes them ("'jem':"), worked out once per term of the vocabulary */
+const lexemesOfTerm = new Map<string, string[]>();
+function quotedLexemes(term: string): string[] {
+  return remembered(lexemesOfTerm, term, () => termLexemes(term).map((lexeme) => `'${lexeme}':`), REMEMBERED);
 }
