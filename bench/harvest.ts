@@ -4,7 +4,8 @@
  * (records read, imported, duration) give instruments per second.
  *   npx tsx bench/harvest.ts [count] [sql,rest,csv,xlsx]     (DATABASE_URL=… to index into server PostgreSQL)
  * The run's last log line of each source says where its time went (reading and writing, what the
- * index learns at the end, table upkeep).
+ * index learns at the end, table upkeep), and a line after it the CPU time the hub's process and (on a
+ * server on this machine) the database's backends spent on it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { generateInventory } from '../connectors/demo/inventory-generator.ts';
 import { createUniversityAssetDb, universityAssetDbConfig } from '../connectors/demo/university-asset-db.ts';
 import { startRentalRestApi } from '../connectors/demo/rental-rest-api.ts';
 import { writeSmallInstitutionsSheet } from '../connectors/demo/small-institutions-sheet.ts';
-import { machineLine } from './machine.ts';
+import { localPostgresCpuSeconds, machineLine, processCpuSeconds } from './machine.ts';
 
 const count = Number(process.argv[2] ?? 100_000);
 const KINDS = ['sql', 'rest', 'csv', 'xlsx'] as const;
@@ -47,8 +48,12 @@ try {
   for (const [id, kind, config] of sources) {
     await hub.registry.add({ id, kind: kind as 'sql', config });
     started = performance.now();
+    const [hubCpu, databaseCpu] = [processCpuSeconds(), localPostgresCpuSeconds()];
     const run = await hub.registry.harvest(id, { full: true });
     const seconds = (performance.now() - started) / 1000;
+    const databaseCpuNow = localPostgresCpuSeconds();
+    const databaseShare = databaseCpu !== null && databaseCpuNow !== null ? `, database backends ${(databaseCpuNow - databaseCpu).toFixed(1)} s` : '';
+    console.log(`  CPU: hub process ${(processCpuSeconds() - hubCpu).toFixed(1)} s${databaseShare}`);
     if (run.status !== 'SUCCEEDED') throw new Error(`${id}: ${run.error}`);
     console.log(`${kind.padEnd(11)} ${id.padEnd(10)} imported ${run.imported.toLocaleString('en-US')} in ${seconds.toFixed(1)} s: ${Math.round(run.imported / seconds).toLocaleString('en-US')} instruments/s`);
     // each source's index stays; the next harvest writes another 100,000 rows beside them
