@@ -69,11 +69,12 @@ export interface ServedConnector {
    * the page its harvest endpoint answers, read in this process: the hub hosting a connector pages
    * it without writing every record to JSON and parsing it back (a third of a harvest's own work)
    */
-  harvestPage(request: HarvestPageRequest): Promise<HarvestPage>;
+  harvestPage: HarvestPageReader;
   close(): Promise<void>;
 }
 
 export interface HarvestPageRequest { since?: Date; cursor?: string; limit: number }
+export type HarvestPageReader = (request: HarvestPageRequest) => Promise<HarvestPage>;
 
 export function connectorTypeDefs(sourceId: string, extraTypeDefs = ''): string {
   return `${FEDERATION_LINK}
@@ -133,6 +134,9 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
     if (refusal) throw new HttpError(401, refusal);
     return route(url, request, body);
   };
+  /** what the harvest endpoint answers, and the hub hosting this connector reads in process */
+  const harvestPage: HarvestPageReader = (request) =>
+    readHarvestPage(sourceId, adapter, options.defaults, { ...request, limit: Math.min(request.limit, MAX_HARVEST_PAGE) });
   const typeName = instrumentTypeName(sourceId);
   const typeDefs = connectorTypeDefs(sourceId, options.extraTypeDefs);
 
@@ -234,8 +238,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
         const sinceText = url.searchParams.get('since');
         const since = sinceText ? new Date(sinceText) : undefined;
         if (since && Number.isNaN(since.getTime())) throw new HttpError(400, `since is not a timestamp: ${sinceText}`);
-        const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, MAX_HARVEST_PAGE);
-        return readHarvestPage(sourceId, adapter, options.defaults, { since, cursor: url.searchParams.get('cursor') ?? undefined, limit });
+        return harvestPage({ since, cursor: url.searchParams.get('cursor') ?? undefined, limit: Number(url.searchParams.get('limit') ?? 1000) || 1000 });
       }),
     },
   });
@@ -245,7 +248,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Se
     typeName,
     url: http.url,
     typeDefs,
-    harvestPage: (request) => readHarvestPage(sourceId, adapter, options.defaults, { ...request, limit: Math.min(request.limit, MAX_HARVEST_PAGE) }),
+    harvestPage,
     async close() {
       await http.close();
       await apollo.stop();

@@ -7,7 +7,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { openConnectorAdapter } from '../../connectors/kinds.ts';
-import { serveConnector, type HarvestPage, type HarvestPageRequest, type ServedConnector } from '../../connectors/sdk/serve-connector.ts';
+import { serveConnector, type HarvestPageReader, type ServedConnector } from '../../connectors/sdk/serve-connector.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
 import type { ConnectorKind } from './source-store.ts';
 
@@ -19,7 +19,7 @@ export interface HostedConnector {
   routingUrl: string;
   typeDefs: string;
   /** a hosted connector's harvest pages, read in this process; a remote one's are fetched from its URL */
-  harvestPage: ((request: HarvestPageRequest) => Promise<HarvestPage>) | null;
+  harvestPage: HarvestPageReader | null;
   close(): Promise<void>;
 }
 

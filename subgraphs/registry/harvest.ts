@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { canonicalToRecord, normalizeRecord, type CanonicalInstrument, type FieldProblem } from '../../connectors/sdk/canonical.ts';
-import type { HarvestPage, HarvestPageRequest } from '../../connectors/sdk/serve-connector.ts';
+import type { HarvestPage, HarvestPageReader } from '../../connectors/sdk/serve-connector.ts';
 import type { ConnectorEndpoint } from '../../connectors/sdk/connector-client.ts';
 import { signedInit } from '../../connectors/sdk/hub-credential.ts';
 import { IndexWriter, keepIndexHealthy } from './index-writer.ts';
@@ -25,7 +25,7 @@ export interface HarvestRequest {
    * a connector this hub hosts, paged without HTTP: its records were checked against the canonical
    * rules by this same code a moment before, so they are not checked twice
    */
-  hostedPages: ((request: HarvestPageRequest) => Promise<HarvestPage>) | null;
+  hostedPages: HarvestPageReader | null;
   /** incremental from this instant, when the connector supports it */
   since: Date | null;
   log: (line: string) => void;

@@ -135,7 +135,11 @@ const COLUMNS = ['id', 'source_id', 'local_id', 'name', 'name_en', 'model', 'man
 const everyColumn: Exclude<keyof InstrumentRow, typeof COLUMNS[number]> extends never ? true : never = true;
 void everyColumn;
 
-const UPSERT_SET = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+/** the statement that writes rows read from `source` (a row set with the table's columns) into the index */
+function upsertFrom(source: string): string {
+  return `insert into instruments (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from ${source}
+    on conflict (id) do update set ${COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
 
 /** how a page's instruments are sent: encoded while the page before is written, then written */
 interface RowSink {
@@ -161,6 +165,7 @@ function chunkJson(rows: readonly InstrumentRow[]): string {
  * parameter read by the table's own row type. A VALUES list of a few hundred rows bound 18,000
  * parameters, which cost the database a third more than the rows' own writing and knex as much again.
  */
+const JSON_UPSERT = upsertFrom('json_populate_recordset(null::instruments, ?::json)');
 const jsonRows: RowSink = {
   encode(rows) {
     const chunks: string[] = [];
@@ -168,11 +173,7 @@ const jsonRows: RowSink = {
     return chunks;
   },
   async write(trx, chunks) {
-    for (const json of chunks) {
-      await trx.raw(`insert into instruments (${COLUMNS.join(', ')})
-        select ${COLUMNS.join(', ')} from json_populate_recordset(null::instruments, ?::json)
-        on conflict (id) do update set ${UPSERT_SET}`, [json]);
-    }
+    for (const json of chunks) await trx.raw(JSON_UPSERT, [json]);
   },
 };
 
@@ -181,6 +182,7 @@ const jsonRows: RowSink = {
  * indexes) and moved from there into the index in one statement, which can update rows (COPY cannot).
  * Strings reach it as UTF-8, in which a lone surrogate is U+FFFD as on the JSON path.
  */
+const COPIED_UPSERT = upsertFrom('incoming_instruments');
 async function copiedRows(trx: Knex.Transaction): Promise<RowSink> {
   await trx.raw('create temporary table incoming_instruments (like instruments including defaults) on commit drop');
   return {
@@ -188,8 +190,7 @@ async function copiedRows(trx: Knex.Transaction): Promise<RowSink> {
     async write(step, [text]) {
       await copyInto(step, 'incoming_instruments', COLUMNS, text);
       // one round trip: the statements wait on nothing from this process between them
-      await step.raw(`insert into instruments (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from incoming_instruments
-        on conflict (id) do update set ${UPSERT_SET}; truncate incoming_instruments`);
+      await step.raw(`${COPIED_UPSERT}; truncate incoming_instruments`);
     },
   };
 }
