@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -82,6 +82,19 @@ describe('irhub start as a process', () => {
     const sdl = readFileSync(file, 'utf8');
     expect(sdl).toMatch(/join__Graph/);
     expect(sdl).toMatch(/BOOKING @join__graph\(name: "booking", url: "http:\/\/127\.0\.0\.1:\d+\/graphql"\)/);
+  }, 30_000);
+
+  it('refuses a second start on the same port at once, naming the port and PORT, before touching its data', async () => {
+    const otherData = path.join(data.dir, 'second-hub');
+    const started = Date.now();
+    const failure = await promisify(execFile)(process.execPath, ['gateway/bin/irhub.js', 'start'], { env: { ...process.env, PORT: String(hub.port), IRHUB_DATA_DIR: otherData, DATABASE_URL: '' } })
+      .then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(`irhub: port ${hub.port} is already in use`);
+    expect(failure?.stderr).toContain(`PORT=${hub.port + 1}`);
+    expect(failure?.stderr).not.toMatch(/at Server\.|EADDRINUSE/);
+    expect(existsSync(otherData)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(10_000);
   }, 30_000);
 
   it('logs each request as JSON with its request id, and on SIGTERM answers the request in flight before exiting', async () => {

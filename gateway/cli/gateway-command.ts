@@ -8,7 +8,7 @@ import { startTracingFromEnv } from '../observability/tracing.ts';
 import { gatewayLimitsFromEnv } from '../limits.ts';
 import { startFileGateway } from '../standalone/file-gateway.ts';
 import { CliError } from './hub-client.ts';
-import { drainMsFromEnv, portFromEnv, untilStopped } from './service-env.ts';
+import { drainMsFromEnv, ensurePortFree, portFromEnv, untilStopped } from './service-env.ts';
 
 export async function gatewayCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args, options: { supergraph: { type: 'string' } } });
@@ -18,6 +18,7 @@ export async function gatewayCommand(args: string[], env: NodeJS.ProcessEnv, out
   if (!secret) throw new CliError('IRHUB_SECRET must be set, the same as the subgraphs\': the gateway gets the connectors\' secrets with a key derived from it');
   const port = portFromEnv(env, 'PORT', 4000);
   const drainMs = drainMsFromEnv(env);
+  await ensurePortFree('PORT', port);
   const tracing = startTracingFromEnv(env);
   const gateway = await startFileGateway({
     port,

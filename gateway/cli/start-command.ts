@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startHub, type Hub } from '../hub.ts';
 import { writePrivateFile } from '../hub-files.ts';
 import { createLogger } from '../observability/logger.ts';
-import { drainMsFromEnv, hubDataFromEnv, portFromEnv, untilStopped } from './service-env.ts';
+import { drainMsFromEnv, ensurePortFree, hubDataFromEnv, portFromEnv, untilStopped } from './service-env.ts';
 import { startTracingFromEnv } from '../observability/tracing.ts';
 
 const EXAMPLE_QUERY = `{
@@ -16,6 +16,7 @@ const EXAMPLE_QUERY = `{
 export async function startCommand(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   const port = portFromEnv(env, 'PORT', 4000);
   const drainMs = drainMsFromEnv(env);
+  await ensurePortFree('PORT', port);
   const logger = createLogger(env);
   const tracing = startTracingFromEnv(env);
   const started = Date.now();
