@@ -3,12 +3,13 @@
  * cause, good rows still import, and nothing already indexed is lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { serveConnector, type ServedConnector } from '../connectors/sdk/serve-connector.ts';
 import { createSpreadsheetAdapter } from '../connectors/spreadsheet/spreadsheet-connector.ts';
 import { ADD_SOURCE, addSourceInput, DATABASE_TARGETS, startTestHub, type TestHub, REMOTE_CREDENTIAL } from './support/test-hub.ts';
-import { createAssetDatabase, jsonCatalogueConfig, startJsonCatalogue, writeSheet, type JsonCatalogue } from './support/source-fixtures.ts';
+import { createAssetDatabase, jsonCatalogueConfig, SHEET_HEADER, startJsonCatalogue, writeSheet, type JsonCatalogue } from './support/source-fixtures.ts';
 
 const HARVEST = `mutation ($id: ID!, $full: Boolean) { harvestSource(id: $id, full: $full) { status mode imported rejected deleted error rejectedRows { ref field reason } } }`;
 const COUNT = `query ($ids: [String!]) { instruments(filter: { sourceIds: $ids }) { totalCount } }`;
@@ -93,6 +94,46 @@ describe.each(DATABASE_TARGETS)('bad sources ($name)', (target) => {
     const kept = await hub.gql<{ instrument: { model: string } | null }>(`{ instrument(id: "mixed:M-1") { model } }`);
     expect(kept.data!.instrument).toEqual({ model: 'D8 ADVANCE' });
     expect(await count('mixed')).toBe(2);
+  });
+
+  it('reports a bad row wherever it stands in a long XLSX, each once, while pages are served as the file is read', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('仪器');
+    sheet.addRow(SHEET_HEADER);
+    const row = (id: string) => [id, '气相色谱仪', 'Gas Chromatograph', '7890B', 'Agilent', '分析仪器', '40', '2016-02-01', '某检测机构', '检验检测机构', '南山区', '对外开放', '闲置', '300'];
+    // 2,600 instruments, so three pages of the harvest; the same id again in the second page and in the last row
+    for (let n = 1; n <= 2600; n++) sheet.addRow(row(`L-${n}`));
+    sheet.spliceRows(1502, 0, row('L-7'));
+    sheet.addRow(row('L-2600'));
+    const file = path.join(hub.dataDir, 'long.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const added = await hub.gql<{ addSource: { harvest: Run } }>(ADD_SOURCE, addSourceInput('long', 'SPREADSHEET', { file }));
+    expect(added.errors).toBeUndefined();
+    const run = added.data!.addSource.harvest;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', imported: 2600, rejected: 2 });
+    expect(run.rejectedRows).toEqual([
+      { ref: 'long.xlsx row 1502', field: 'local_id', reason: 'duplicate 仪器编号 "L-7", first used in row 8' },
+      { ref: 'long.xlsx row 2603', field: 'local_id', reason: 'duplicate 仪器编号 "L-2600", first used in row 2602' },
+    ]);
+    expect(await count('long')).toBe(2600);
+  });
+
+  it('fails the harvest of a file that breaks off, naming the file, and keeps what was indexed', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('仪器');
+    sheet.addRow(SHEET_HEADER);
+    for (let n = 1; n <= 1500; n++) sheet.addRow([`T-${n}`, '离心机', 'Centrifuge', 'Avanti J-26', 'Beckman', '分析仪器', '40', '2016-02-01', '某检测机构', '检验检测机构', '南山区', '对外开放', '闲置', '300']);
+    const file = path.join(hub.dataDir, 'cut.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const added = await hub.gql<{ addSource: { harvest: Run } }>(ADD_SOURCE, addSourceInput('cut', 'SPREADSHEET', { file }));
+    expect(added.data!.addSource.harvest).toMatchObject({ status: 'SUCCEEDED', imported: 1500 });
+    // a copy that stopped half-way: the zip's directory and the sheet's end are missing
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const again = (await hub.gql<{ harvestSource: Run }>(HARVEST, { id: 'cut', full: true })).data!.harvestSource;
+    expect(again.status).toBe('FAILED');
+    expect(again.error).toContain('cut.xlsx is not a whole XLSX file: the end of its zip is missing');
+    expect(await count('cut')).toBe(1500);
   });
 
   it('refuses a second source with an id already registered', async () => {

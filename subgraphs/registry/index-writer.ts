@@ -46,11 +46,11 @@ interface StepRunner {
   rollback(): Promise<void>;
 }
 
-async function oneTransaction(db: Knex): Promise<StepRunner> {
+async function oneTransaction(db: Knex, sourceId: string): Promise<StepRunner> {
   const trx = await db.transaction();
   await deferCounts(trx);
   return {
-    rows: await copiedRows(trx),
+    rows: await copiedRows(trx, sourceId),
     countsDeferred: true,
     step: (work) => work(trx),
     commit: async () => { await trx.commit(); },
@@ -180,13 +180,20 @@ const jsonRows: RowSink = {
 /**
  * A server database: the page is copied into a table private to the run's transaction (no log, no
  * indexes) and moved from there into the index in one statement, which can update rows (COPY cannot).
+ * A source's first harvest has no row to update (the run's local ids are distinct, harvest.ts): its
+ * pages are copied straight into the index, which saves the database a third of its work.
  * Strings reach it as UTF-8, in which a lone surrogate is U+FFFD as on the JSON path.
  */
 const COPIED_UPSERT = upsertFrom('incoming_instruments');
-async function copiedRows(trx: Knex.Transaction): Promise<RowSink> {
+async function copiedRows(trx: Knex.Transaction, sourceId: string): Promise<RowSink> {
+  const encode = (rows: readonly InstrumentRow[]) => [copyText(rows, COLUMNS)];
+  // a replica's run of the same source waits for this one, so it cannot add rows between this look and the copy
+  await trx('sources').where('id', sourceId).forUpdate().first('id');
+  const indexed = await trx('instruments').where('source_id', sourceId).first('id');
+  if (!indexed) return { encode, write: (step, [text]) => copyInto(step, 'instruments', COLUMNS, text) };
   await trx.raw('create temporary table incoming_instruments (like instruments including defaults) on commit drop');
   return {
-    encode: (rows) => [copyText(rows, COLUMNS)],
+    encode,
     async write(step, [text]) {
       await copyInto(step, 'incoming_instruments', COLUMNS, text);
       // one round trip: the statements wait on nothing from this process between them
@@ -213,7 +220,7 @@ export class IndexWriter {
   private constructor(private readonly steps: StepRunner, private readonly sourceId: string, private readonly harvestedAt: Date) {}
 
   static async open(db: Knex, sourceId: string, harvestedAt: Date, options: { inSteps: boolean }): Promise<IndexWriter> {
-    return new IndexWriter(options.inSteps ? transactionPerStep(db) : await oneTransaction(db), sourceId, harvestedAt);
+    return new IndexWriter(options.inSteps ? transactionPerStep(db) : await oneTransaction(db, sourceId), sourceId, harvestedAt);
   }
 
   /**
