@@ -54,7 +54,7 @@ const INSTRUMENT_FIELDS = `
   extra: [ExtraSpec!]!
   "the thesaurus types recognised in its name"
   instrumentTypes: [InstrumentTypeInfo!]!
-  "when the hub last harvested this record"
+  "when a harvest last found this record new or changed (a harvest that finds it as it was leaves it as it is)"
   harvestedAt: DateTime!`;
 
 export function catalogTypeDefs(sourceIds: readonly string[]): string {

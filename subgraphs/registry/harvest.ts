@@ -152,7 +152,7 @@ export async function runHarvest(db: Knex, request: HarvestRequest): Promise<Har
       }
     }
     const keepLocalIds = rejected.flatMap((p) => (p.localId && !acceptedLocalIds.has(p.localId) ? [p.localId] : []));
-    const result = await writer.finish({ mode: effectiveMode, deletedLocalIds, keepLocalIds }, async (trx) => {
+    const result = await writer.finish({ mode: effectiveMode, deletedLocalIds, keepLocalIds, listedLocalIds: acceptedLocalIds }, async (trx) => {
       await trx('sources').where({ id: sourceId }).update({ harvested_until: startedAt });
     });
     const written = Date.now();
