@@ -191,7 +191,7 @@ const jsonRows: RowSink = {
  * A server database: the page is copied into a table private to the run's transaction (no log, no
  * indexes) and moved from there into the index in one statement, which can update rows (COPY cannot).
  * A source's first harvest has no row to update (the run's local ids are distinct, harvest.ts): its
- * pages are copied straight into the index, which saves the database a third of its work.
+ * pages are copied straight into the index, which saves the database a tenth of its work.
  * Strings reach it as UTF-8, in which a lone surrogate is U+FFFD as on the JSON path.
  */
 const COPIED_UPSERT = upsertFrom('incoming_instruments');
