@@ -39,10 +39,11 @@ describe.each(DATABASE_TARGETS)('supergraph hot swap ($name)', (target) => {
 
     const stored = readFileSync(path.join(hub.dataDir, 'supergraph.graphql'), 'utf8');
     expect(stored).toContain('type ClinicLabInstrument implements Instrument');
-    // what composition noticed is logged, counted, and in the metrics (the connector describes its type in its own words)
-    expect(hub.logs.filter((l) => l.startsWith('supergraph composed with 1 source(s)')).at(-1)).toMatch(/ ms; \d+ composition hint\(s\): INCONSISTENT_DESCRIPTION ×\d+ \(e\.g\. Element "/);
+    // the hub's subgraphs and its hosted connectors describe every shared type alike: composition notices nothing
+    // (what it would notice is logged and counted: tests/composition-hints.test.ts)
+    expect(hub.logs.filter((l) => l.startsWith('supergraph composed with 1 source(s)')).at(-1)).toMatch(/^supergraph composed with 1 source\(s\) in \d+ ms$/);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
-    expect(metrics).toMatch(/^irhub_composition_hints\{code="INCONSISTENT_DESCRIPTION"\} [1-9]\d*$/m);
+    expect(metrics).not.toMatch(/^irhub_composition_hints\{code="[A-Z_]+"\} [1-9]/m);
 
     const removed = await hub.gql(`mutation { removeSource(id: "clinic-lab") }`);
     expect(removed.errors).toBeUndefined();

@@ -11,6 +11,7 @@ import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { SupergraphState } from '../../subgraphs/registry/registry-subgraph.ts';
 import type { SubgraphEndpoint } from '../../subgraphs/registry/source-registry.ts';
 import { Composer, type CompositionHint, type CompositionResult } from './compose.ts';
+import { hintSummary } from './hint-summary.ts';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
 
@@ -134,17 +135,4 @@ export class RegistryComposition implements SupergraphManager {
     await rename(`${file}.tmp`, file);
     await this.options.db('supergraphs').insert({ sdl, source_ids: JSON.stringify(sourceIds), status: 'SERVED', compose_ms: ms });
   }
-}
-
-/**
- * Hints counted by code, with the first of each as an example: one a source (a description the
- * connector words differently) would otherwise bury the line at hundreds of sources.
- */
-function hintSummary(hints: readonly CompositionHint[], counts: Record<string, number>): string {
-  if (hints.length === 0) return '';
-  const codes = Object.entries(counts).map(([code, n]) => {
-    const example = hints.find((h) => h.code === code)!.message.replace(/\s+/g, ' ');
-    return `${code} ×${n} (e.g. ${example.length > 160 ? `${example.slice(0, 160)}…` : example})`;
-  });
-  return `; ${hints.length} composition hint(s): ${codes.join('; ')}`;
 }
