@@ -1,4 +1,5 @@
 /** The cells of one XLSX sheet as plain values: dates stay Dates, numbers numbers, the rest text. */
+import { on } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -69,33 +70,14 @@ const THREAD_START = `import(${JSON.stringify(TSX_API)}).then(({ register }) => 
 export async function* xlsxRows(file: string, sheetName?: string): AsyncGenerator<NumberedRow> {
   await ensureZipComplete(file);
   const worker = new Worker(THREAD_START, { eval: true, workerData: { file, sheetName } satisfies SheetRowsRequest });
-  const batches: NumberedRow[][] = [];
-  let ended = false;
-  let failure: Error | null = null;
-  let wake: () => void = () => {};
-  const woken = () => new Promise<void>((resolve) => { wake = resolve; });
-  worker.on('message', (message: SheetRowsMessage) => {
-    if ('rows' in message) batches.push(message.rows);
-    else if ('end' in message) ended = true;
-    else failure = new Error(message.error);
-    wake();
-  });
-  worker.on('error', (error) => { failure = error; wake(); });
-  worker.on('exit', (code) => {
-    if (!ended && failure === null) failure = new Error(`could not be read (the reading thread stopped with code ${code})`);
-    wake();
-  });
   try {
-    for (;;) {
-      const batch = batches.shift();
-      if (batch) {
-        yield* batch;
-        continue;
-      }
-      if (failure !== null) throw failure;
-      if (ended) return;
-      await woken();
+    // the thread's messages are kept until asked for, and an error of the thread is thrown here
+    for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[SheetRowsMessage]>) {
+      if ('rows' in message) yield* message.rows;
+      else if ('end' in message) return;
+      else throw new Error(message.error);
     }
+    throw new Error('could not be read (the reading thread stopped before the end of the sheet)');
   } finally {
     await worker.terminate();
   }
